@@ -1,0 +1,214 @@
+//! Method names as Kombo's official SDKs spell them: from the operation's
+//! `summary` ("Create reconnection link" → `create_reconnection_link`), the
+//! `operationId` as fallback, collisions resolved deterministically.
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use crate::error::{CodegenError, push_pointer};
+
+/// Extension that keeps the original `operationId` after renaming.
+pub const ORIGINAL_OPERATION_ID: &str = "x-kombo-operation-id";
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// `snake_case` of any text: words split on non-alphanumerics and on
+/// lower→upper case changes; a leading digit gets an `op_` prefix.
+pub fn snake_case(text: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower_or_digit = false;
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            if ch.is_ascii_uppercase() && prev_lower_or_digit && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+            prev_lower_or_digit = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+        } else {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            prev_lower_or_digit = false;
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("op_{out}")
+    } else {
+        out
+    }
+}
+
+/// `UpperCamelCase` of any text (`application/x-ndjson` → `ApplicationXNdjson`).
+pub fn upper_camel(text: &str) -> String {
+    snake_case(text)
+        .split('_')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// One operation's naming inputs, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationName {
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// The spec's `operationId`.
+    pub operation_id: String,
+    /// The chosen method name.
+    pub method: String,
+}
+
+/// Chooses a method name for every operation. Preference: summary, then
+/// operationId. On a collision every colliding operation falls back to its
+/// operationId; if that still collides, a numeric suffix in document order.
+pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
+    struct Candidate {
+        pointer: String,
+        operation_id: String,
+        from_summary: Option<String>,
+        from_id: String,
+    }
+    let mut candidates = Vec::new();
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        for method in HTTP_METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let pointer = format!("{}/{method}", push_pointer("/paths", path));
+            let operation_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{method} {path}"));
+            let from_id = snake_case(&operation_id);
+            if from_id.is_empty() {
+                return Err(CodegenError::at(
+                    format!("{pointer}/operationId"),
+                    "no usable method name (operationId has no letters or digits)",
+                ));
+            }
+            let from_summary = op
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(snake_case)
+                .filter(|s| !s.is_empty());
+            candidates.push(Candidate {
+                pointer,
+                operation_id,
+                from_summary,
+                from_id,
+            });
+        }
+    }
+    let mut summary_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &candidates {
+        if let Some(s) = &c.from_summary {
+            *summary_count.entry(s).or_default() += 1;
+        }
+    }
+    let first: Vec<String> = candidates
+        .iter()
+        .map(|c| match &c.from_summary {
+            Some(s) if summary_count[s.as_str()] == 1 => s.clone(),
+            _ => c.from_id.clone(),
+        })
+        .collect();
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut names = Vec::new();
+    for (c, name) in candidates.iter().zip(first) {
+        let seen = used.entry(name.clone()).or_default();
+        *seen += 1;
+        let method = if *seen == 1 {
+            name
+        } else {
+            format!("{name}_{seen}")
+        };
+        names.push(OperationName {
+            pointer: c.pointer.clone(),
+            operation_id: c.operation_id.clone(),
+            method,
+        });
+    }
+    Ok(names)
+}
+
+/// Writes the chosen names into `operationId` (progenitor's source of method
+/// names), keeping the original under `x-kombo-operation-id`.
+pub fn apply_names(doc: &mut Value) -> Result<Vec<OperationName>, CodegenError> {
+    let names = choose_names(doc)?;
+    for name in &names {
+        if let Some(op) = doc.pointer_mut(&name.pointer).and_then(Value::as_object_mut) {
+            op.insert("operationId".into(), json!(name.method));
+            op.insert(ORIGINAL_OPERATION_ID.into(), json!(name.operation_id));
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_becomes_snake_case() {
+        assert_eq!(
+            snake_case("Create reconnection link"),
+            "create_reconnection_link"
+        );
+        assert_eq!(
+            snake_case("PostIntegrationsIntegrationIdRelink"),
+            "post_integrations_integration_id_relink"
+        );
+        assert_eq!(snake_case("Get HRIS employees"), "get_hris_employees");
+        assert_eq!(snake_case("Bulk-import (NDJSON)"), "bulk_import_ndjson");
+        assert_eq!(snake_case("3rd party"), "op_3rd_party");
+    }
+
+    #[test]
+    fn upper_camel_case() {
+        assert_eq!(upper_camel("application/x-ndjson"), "ApplicationXNdjson");
+    }
+
+    #[test]
+    fn names_come_from_summary_then_operation_id() {
+        let doc = json!({"paths": {
+            "/a": {"post": {"operationId": "PostA", "summary": "Create thing"}},
+            "/b": {"get": {"operationId": "GetB"}},
+        }});
+        let names = choose_names(&doc).unwrap();
+        let methods: Vec<_> = names.iter().map(|n| n.method.as_str()).collect();
+        assert_eq!(methods, ["create_thing", "get_b"]);
+        assert_eq!(names[0].pointer, "/paths/~1a/post");
+    }
+
+    #[test]
+    fn colliding_summaries_fall_back_to_operation_ids() {
+        let doc = json!({"paths": {
+            "/a": {"get": {"operationId": "GetA", "summary": "Get items"}},
+            "/b": {"get": {"operationId": "GetB", "summary": "Get items"}},
+            "/c": {"get": {"operationId": "get_a", "summary": "Other"}},
+            "/d": {"get": {"operationId": "GetD", "summary": "get a"}},
+        }});
+        let methods: Vec<_> = choose_names(&doc)
+            .unwrap()
+            .into_iter()
+            .map(|n| n.method)
+            .collect();
+        assert_eq!(methods, ["get_a", "get_b", "other", "get_a_2"]);
+    }
+
+    #[test]
+    fn apply_keeps_the_original_id() {
+        let mut doc = json!({"paths": {"/a": {"post": {"operationId": "PostA", "summary": "Do it"}}}});
+        apply_names(&mut doc).unwrap();
+        assert_eq!(doc["paths"]["/a"]["post"]["operationId"], "do_it");
+        assert_eq!(doc["paths"]["/a"]["post"][ORIGINAL_OPERATION_ID], "PostA");
+    }
+}

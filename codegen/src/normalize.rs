@@ -1,0 +1,959 @@
+//! Rewrites an OpenAPI 3.1 document into the 3.0 dialect that `openapiv3` and
+//! progenitor read, without changing what the API accepts or returns.
+//!
+//! Only *schema positions* are rewritten: property names (`type`, `required`, …)
+//! and example values are never treated as keywords. Every rule is a small
+//! function with its own unit test; a construct without a faithful 3.0 form is
+//! an error naming its JSON pointer, never a silent drop.
+
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{CodegenError, push_pointer};
+
+/// The normalized document plus what was removed or reshaped, for the review header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// The document in the 3.0 dialect.
+    pub document: Value,
+    /// Human-readable notes on lossy or structural changes (nothing semantic is lost silently).
+    pub notes: Vec<String>,
+}
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// JSON Schema keywords of 3.1 that have no 3.0 form.
+const UNSUPPORTED_KEYWORDS: [&str; 17] = [
+    "prefixItems",
+    "$defs",
+    "definitions",
+    "patternProperties",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "propertyNames",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$anchor",
+    "$id",
+];
+
+/// Extension keeping the values of an enum that was opened for forward compatibility.
+pub const KNOWN_VALUES_EXTENSION: &str = "x-kombo-known-values";
+/// Extension keeping the other entries of a 3.1 `examples` array.
+pub const EXAMPLES_EXTENSION: &str = "x-examples";
+
+/// Runs every rule over a parsed document.
+pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
+    let mut notes = Vec::new();
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| CodegenError::at("", "an OpenAPI document must be a mapping"))?;
+    rewrite_version(root)?;
+    remove_top_level_31_fields(root, &mut notes);
+    hoist_shared_inline_schemas(&mut doc);
+    for_each_schema_root(&mut doc, &mut |schema, pointer, _| {
+        normalize_schema(schema, pointer)
+    })?;
+    split_responses_default(&mut doc);
+    open_response_enums(&mut doc, &mut notes)?;
+    Ok(Normalized {
+        document: doc,
+        notes,
+    })
+}
+
+/// `openapi: 3.1.x` → `3.0.3`; a 3.0 document passes; anything else is refused.
+fn rewrite_version(root: &mut Map<String, Value>) -> Result<(), CodegenError> {
+    let version = root
+        .get("openapi")
+        .and_then(Value::as_str)
+        .ok_or_else(|| CodegenError::at("/openapi", "missing or not a string"))?;
+    if version.starts_with("3.1.") {
+        root.insert("openapi".into(), json!("3.0.3"));
+        Ok(())
+    } else if version.starts_with("3.0.") {
+        Ok(())
+    } else {
+        Err(CodegenError::at(
+            "/openapi",
+            format!("unsupported OpenAPI version {version:?} (expected 3.0.x or 3.1.x)"),
+        ))
+    }
+}
+
+/// Drops `webhooks` (server-to-client calls, not client operations) and
+/// `jsonSchemaDialect`; both are recorded in the notes.
+fn remove_top_level_31_fields(root: &mut Map<String, Value>, notes: &mut Vec<String>) {
+    if let Some(webhooks) = root.shift_remove("webhooks") {
+        let names: Vec<&str> = webhooks
+            .as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        notes.push(format!(
+            "removed /webhooks ({} entries: {}): webhooks are calls Kombo makes, not client operations",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+    if let Some(dialect) = root.shift_remove("jsonSchemaDialect") {
+        notes.push(format!(
+            "removed /jsonSchemaDialect ({dialect}): 3.0 has a single dialect"
+        ));
+    }
+}
+
+/// An inline schema of a shared response or request body (`components/responses/X`)
+/// becomes the component schema `X`, so every operation using it shares one
+/// named type instead of getting a copy named after the operation.
+fn hoist_shared_inline_schemas(doc: &mut Value) {
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let taken: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for section in ["responses", "requestBodies"] {
+        let Some(items) = doc
+            .pointer_mut(&format!("/components/{section}"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (name, item) in items.iter_mut() {
+            let Some(content) = item.get_mut("content").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let single = content.len() == 1;
+            for (media_type, media) in content.iter_mut() {
+                let Some(schema) = media.get_mut("schema") else {
+                    continue;
+                };
+                if schema.get("$ref").is_some() {
+                    continue;
+                }
+                let mut target = if single {
+                    name.clone()
+                } else {
+                    format!("{name}{}", crate::naming::upper_camel(media_type))
+                };
+                while taken.contains(&target) || hoisted.iter().any(|(n, _)| n == &target) {
+                    target.push_str("Body");
+                }
+                let reference = json!({ "$ref": format!("#/components/schemas/{target}") });
+                hoisted.push((target, std::mem::replace(schema, reference)));
+            }
+        }
+    }
+    if hoisted.is_empty() {
+        return;
+    }
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
+    let components = root.entry("components").or_insert_with(|| json!({}));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+    if let Some(schemas) = schemas.as_object_mut() {
+        schemas.extend(hoisted);
+    }
+}
+
+/// Where a schema root sits: in what the client sends, or in what it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Parameters and request bodies.
+    Request,
+    /// Response bodies and headers.
+    Response,
+    /// Component schemas (either, decided by reachability).
+    Component,
+}
+
+type RootVisitor<'a> = dyn FnMut(&mut Value, &str, Direction) -> Result<(), CodegenError> + 'a;
+
+/// Calls `visit` on every schema root of the document (not on nested schemas).
+pub fn for_each_schema_root(doc: &mut Value, visit: &mut RootVisitor) -> Result<(), CodegenError> {
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            let p = push_pointer("/components/schemas", name);
+            visit(schema, &p, Direction::Component)?;
+        }
+    }
+    for (section, direction) in [
+        ("parameters", Direction::Request),
+        ("requestBodies", Direction::Request),
+        ("responses", Direction::Response),
+        ("headers", Direction::Response),
+    ] {
+        let base = format!("/components/{section}");
+        if let Some(items) = doc.pointer_mut(&base).and_then(Value::as_object_mut) {
+            for (name, item) in items.iter_mut() {
+                let p = push_pointer(&base, name);
+                match section {
+                    "parameters" => visit_parameter(item, &p, visit)?,
+                    "requestBodies" => visit_content(item, &p, direction, visit)?,
+                    "responses" => visit_response(item, &p, visit)?,
+                    _ => visit_schema_field(item, &p, direction, visit)?,
+                }
+            }
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let item_ptr = push_pointer("/paths", path);
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+                for (i, param) in params.iter_mut().enumerate() {
+                    visit_parameter(param, &format!("{item_ptr}/parameters/{i}"), visit)?;
+                }
+            }
+            for method in HTTP_METHODS {
+                let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                let op_ptr = format!("{item_ptr}/{method}");
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    for (i, param) in params.iter_mut().enumerate() {
+                        visit_parameter(param, &format!("{op_ptr}/parameters/{i}"), visit)?;
+                    }
+                }
+                if let Some(body) = op.get_mut("requestBody") {
+                    visit_content(
+                        body,
+                        &format!("{op_ptr}/requestBody"),
+                        Direction::Request,
+                        visit,
+                    )?;
+                }
+                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    for (status, response) in responses.iter_mut() {
+                        let p = push_pointer(&format!("{op_ptr}/responses"), status);
+                        visit_response(response, &p, visit)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn visit_parameter(
+    param: &mut Value,
+    pointer: &str,
+    visit: &mut RootVisitor,
+) -> Result<(), CodegenError> {
+    visit_schema_field(param, pointer, Direction::Request, visit)?;
+    visit_content(param, pointer, Direction::Request, visit)
+}
+
+fn visit_response(
+    response: &mut Value,
+    pointer: &str,
+    visit: &mut RootVisitor,
+) -> Result<(), CodegenError> {
+    visit_content(response, pointer, Direction::Response, visit)?;
+    if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+        for (name, header) in headers.iter_mut() {
+            let p = push_pointer(&format!("{pointer}/headers"), name);
+            visit_schema_field(header, &p, Direction::Response, visit)?;
+        }
+    }
+    Ok(())
+}
+
+fn visit_content(
+    holder: &mut Value,
+    pointer: &str,
+    direction: Direction,
+    visit: &mut RootVisitor,
+) -> Result<(), CodegenError> {
+    if let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) {
+        for (media_type, media) in content.iter_mut() {
+            let p = push_pointer(&format!("{pointer}/content"), media_type);
+            visit_schema_field(media, &p, direction, visit)?;
+        }
+    }
+    Ok(())
+}
+
+fn visit_schema_field(
+    holder: &mut Value,
+    pointer: &str,
+    direction: Direction,
+    visit: &mut RootVisitor,
+) -> Result<(), CodegenError> {
+    if let Some(schema) = holder.get_mut("schema") {
+        visit(schema, &format!("{pointer}/schema"), direction)?;
+    }
+    Ok(())
+}
+
+/// Calls `visit` on `schema` and every schema nested in it, parents first.
+fn walk_schema(
+    schema: &mut Value,
+    pointer: &str,
+    visit: &mut dyn FnMut(&mut Value, &str) -> Result<(), CodegenError>,
+) -> Result<(), CodegenError> {
+    visit(schema, pointer)?;
+    let Some(obj) = schema.as_object_mut() else {
+        return Ok(());
+    };
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        for (name, sub) in props.iter_mut() {
+            let p = push_pointer(&format!("{pointer}/properties"), name);
+            walk_schema(sub, &p, visit)?;
+        }
+    }
+    for key in ["items", "not"] {
+        if let Some(sub) = obj.get_mut(key) {
+            walk_schema(sub, &format!("{pointer}/{key}"), visit)?;
+        }
+    }
+    if let Some(sub) = obj.get_mut("additionalProperties")
+        && sub.is_object()
+    {
+        walk_schema(sub, &format!("{pointer}/additionalProperties"), visit)?;
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(branches) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, sub) in branches.iter_mut().enumerate() {
+                walk_schema(sub, &format!("{pointer}/{key}/{i}"), visit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies the per-schema rules to one schema root and everything under it.
+pub fn normalize_schema(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
+    walk_schema(schema, pointer, &mut |s, p| {
+        boolean_schema(s, p)?;
+        let Some(obj) = s.as_object_mut() else {
+            return Err(CodegenError::at(p, "a schema must be a mapping"));
+        };
+        reject_unsupported(obj, p)?;
+        ref_with_siblings(obj, p)?;
+        if obj.contains_key("$ref") {
+            return Ok(());
+        }
+        type_array(obj, p)?;
+        const_to_enum(obj, p)?;
+        null_in_enum(obj, p)?;
+        exclusive_bounds(obj, p)?;
+        examples_array(obj, p)?;
+        fold_null_branches(obj, p)?;
+        open_string_union(obj);
+        Ok(())
+    })
+}
+
+/// 3.1 allows `true`/`false` as schemas: `true` is the empty schema; `false` has no 3.0 form.
+fn boolean_schema(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
+    match schema {
+        Value::Bool(true) => {
+            *schema = json!({});
+            Ok(())
+        }
+        Value::Bool(false) => Err(CodegenError::at(
+            pointer,
+            "the `false` schema (matches nothing) has no OpenAPI 3.0 form",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn reject_unsupported(obj: &Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    if let Some(keyword) = UNSUPPORTED_KEYWORDS.iter().find(|k| obj.contains_key(**k)) {
+        return Err(CodegenError::at(
+            push_pointer(pointer, keyword),
+            format!("JSON Schema keyword `{keyword}` has no OpenAPI 3.0 form"),
+        ));
+    }
+    if let Some(items) = obj.get("items")
+        && items.is_array()
+    {
+        return Err(CodegenError::at(
+            format!("{pointer}/items"),
+            "tuple-form `items` (an array) has no OpenAPI 3.0 form",
+        ));
+    }
+    Ok(())
+}
+
+/// 3.0 ignores siblings of `$ref`; 3.1 applies them. Annotation siblings stay
+/// (they only document); constraining siblings wrap the reference in `allOf`.
+fn ref_with_siblings(obj: &mut Map<String, Value>, _pointer: &str) -> Result<(), CodegenError> {
+    if !obj.contains_key("$ref") {
+        return Ok(());
+    }
+    const ANNOTATIONS: [&str; 4] = ["$ref", "description", "summary", "title"];
+    if obj.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
+        return Ok(());
+    }
+    let reference = obj.shift_remove("$ref").unwrap_or(Value::Null);
+    obj.insert("allOf".into(), json!([{ "$ref": reference }]));
+    Ok(())
+}
+
+/// `type: [X, 'null']` → `type: X` + `nullable: true`; `type: 'null'` alone →
+/// `enum: [null]` (the form progenitor reads as the null type).
+fn type_array(obj: &mut Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    let Some(ty) = obj.get("type") else {
+        return Ok(());
+    };
+    let types: Vec<String> = match ty {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items
+            .iter()
+            .map(|t| {
+                t.as_str().map(str::to_owned).ok_or_else(|| {
+                    CodegenError::at(format!("{pointer}/type"), "type entries must be strings")
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err(CodegenError::at(
+                format!("{pointer}/type"),
+                "`type` must be a string or an array of strings",
+            ));
+        }
+    };
+    let has_null = types.iter().any(|t| t == "null");
+    let rest: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+    match (rest.as_slice(), has_null) {
+        ([], true) => {
+            obj.shift_remove("type");
+            obj.insert("enum".into(), json!([null]));
+            Ok(())
+        }
+        ([], false) => Err(CodegenError::at(
+            format!("{pointer}/type"),
+            "an empty `type` list matches nothing",
+        )),
+        ([single], _) => {
+            let single = (*single).clone();
+            obj.insert("type".into(), Value::String(single));
+            if has_null {
+                obj.insert("nullable".into(), Value::Bool(true));
+            }
+            Ok(())
+        }
+        (many, _) => Err(CodegenError::at(
+            format!("{pointer}/type"),
+            format!(
+                "more than one non-null type ({}) has no OpenAPI 3.0 form; use oneOf",
+                many.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+/// `const: v` → `enum: [v]` (openapiv3 would drop `const` silently).
+fn const_to_enum(obj: &mut Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    let Some(value) = obj.shift_remove("const") else {
+        return Ok(());
+    };
+    if let Some(existing) = obj.get("enum") {
+        let allowed = existing.as_array().is_some_and(|e| e.contains(&value));
+        if !allowed {
+            return Err(CodegenError::at(
+                format!("{pointer}/const"),
+                "`const` contradicts the sibling `enum`",
+            ));
+        }
+    }
+    if value.is_null() {
+        obj.insert("nullable".into(), Value::Bool(true));
+    }
+    obj.insert("enum".into(), json!([value]));
+    Ok(())
+}
+
+/// A `null` inside `enum` means the schema is nullable; 3.0 spells that with
+/// `nullable: true` and the remaining values.
+fn null_in_enum(obj: &mut Map<String, Value>, _pointer: &str) -> Result<(), CodegenError> {
+    let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    if values.len() < 2 || !values.iter().any(Value::is_null) {
+        return Ok(());
+    }
+    values.retain(|v| !v.is_null());
+    obj.insert("nullable".into(), Value::Bool(true));
+    Ok(())
+}
+
+/// Numeric `exclusiveMinimum: n` (3.1) → `minimum: n, exclusiveMinimum: true` (3.0).
+fn exclusive_bounds(obj: &mut Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    for (exclusive, inclusive) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        let Some(bound) = obj.get(exclusive) else {
+            continue;
+        };
+        if bound.is_boolean() {
+            continue;
+        }
+        if !bound.is_number() {
+            return Err(CodegenError::at(
+                format!("{pointer}/{exclusive}"),
+                "must be a number (3.1) or a boolean (3.0)",
+            ));
+        }
+        if obj.contains_key(inclusive) {
+            return Err(CodegenError::at(
+                format!("{pointer}/{exclusive}"),
+                format!("both `{inclusive}` and a numeric `{exclusive}`: 3.0 can express only one"),
+            ));
+        }
+        let bound = bound.clone();
+        obj.insert(inclusive.into(), bound);
+        obj.insert(exclusive.into(), Value::Bool(true));
+    }
+    Ok(())
+}
+
+/// Schema `examples: [a, b]` (3.1) → `example: a`, the rest kept under `x-examples`.
+fn examples_array(obj: &mut Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    let Some(examples) = obj.shift_remove("examples") else {
+        return Ok(());
+    };
+    let Value::Array(mut examples) = examples else {
+        return Err(CodegenError::at(
+            format!("{pointer}/examples"),
+            "schema `examples` must be an array",
+        ));
+    };
+    if examples.is_empty() {
+        return Ok(());
+    }
+    let first = examples.remove(0);
+    obj.entry("example").or_insert(first);
+    if !examples.is_empty() {
+        obj.insert(EXAMPLES_EXTENSION.into(), Value::Array(examples));
+    }
+    Ok(())
+}
+
+/// True for a branch that admits only `null` (`type: 'null'`, `enum: [null]`, `const: null`).
+fn is_null_branch(branch: &Value) -> bool {
+    let Some(obj) = branch.as_object() else {
+        return false;
+    };
+    let only_annotations = obj
+        .keys()
+        .all(|k| matches!(k.as_str(), "type" | "enum" | "const" | "description" | "title"));
+    let null_type = match obj.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(ts)) => ts.iter().all(|t| t == "null"),
+        None => obj.contains_key("enum") || obj.contains_key("const"),
+        _ => false,
+    };
+    let null_enum = obj.get("enum").is_none_or(|e| e == &json!([null]));
+    let null_const = obj.get("const").is_none_or(Value::is_null);
+    only_annotations && null_type && null_enum && null_const
+}
+
+/// Null branches of `anyOf`/`oneOf` become `nullable: true`. A single remaining
+/// branch replaces the union (inline: merged; `$ref`: wrapped in `allOf`).
+fn fold_null_branches(obj: &mut Map<String, Value>, pointer: &str) -> Result<(), CodegenError> {
+    for key in ["anyOf", "oneOf"] {
+        let Some(branches) = obj.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let before = branches.len();
+        branches.retain(|b| !is_null_branch(b));
+        if branches.len() == before {
+            continue;
+        }
+        if branches.is_empty() {
+            obj.shift_remove(key);
+            obj.insert("enum".into(), json!([null]));
+            continue;
+        }
+        let only = if branches.len() == 1 {
+            branches.pop()
+        } else {
+            None
+        };
+        obj.insert("nullable".into(), Value::Bool(true));
+        let Some(only) = only else {
+            continue;
+        };
+        obj.shift_remove(key);
+        if obj.contains_key("discriminator") {
+            return Err(CodegenError::at(
+                format!("{pointer}/{key}"),
+                "a discriminated union with a single non-null branch",
+            ));
+        }
+        match only {
+            Value::Object(branch) if branch.contains_key("$ref") => {
+                obj.insert("allOf".into(), json!([Value::Object(branch)]));
+            }
+            Value::Object(branch) => {
+                for (k, v) in branch {
+                    if k == "nullable" {
+                        continue;
+                    }
+                    if obj.contains_key(&k) && obj.get(&k) != Some(&v) {
+                        if matches!(k.as_str(), "description" | "title" | "example") {
+                            continue;
+                        }
+                        return Err(CodegenError::at(
+                            format!("{pointer}/{key}/0/{k}"),
+                            "conflicts with the same keyword beside the union",
+                        ));
+                    }
+                    obj.insert(k, v);
+                }
+            }
+            _ => {
+                return Err(CodegenError::at(
+                    format!("{pointer}/{key}/0"),
+                    "a schema must be a mapping",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The open-enum idiom `anyOf: [{type: string, enum: [...]}, {type: string}]`
+/// is a string whose known values are documented: it becomes `type: string`
+/// with the values kept in `x-kombo-known-values`.
+fn open_string_union(obj: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(branches) = obj.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let is_string = |b: &Value| b.get("type") == Some(&json!("string"));
+        let plain = |b: &Value| {
+            b.as_object().is_some_and(|o| {
+                o.keys()
+                    .all(|k| matches!(k.as_str(), "type" | "description" | "title" | "example"))
+            })
+        };
+        let enum_only = |b: &Value| {
+            b.as_object().is_some_and(|o| {
+                o.contains_key("enum")
+                    && o.keys().all(|k| {
+                        matches!(
+                            k.as_str(),
+                            "type" | "enum" | "description" | "title" | "example"
+                        )
+                    })
+            })
+        };
+        if branches.len() < 2
+            || !branches.iter().all(is_string)
+            || !branches.iter().any(|b| plain(b))
+            || !branches.iter().all(|b| plain(b) || enum_only(b))
+        {
+            continue;
+        }
+        let mut known: Vec<Value> = Vec::new();
+        for value in branches
+            .iter()
+            .filter_map(|b| b.get("enum").and_then(Value::as_array))
+            .flatten()
+        {
+            if !value.is_null() && !known.contains(value) {
+                known.push(value.clone());
+            }
+        }
+        obj.shift_remove(key);
+        obj.insert("type".into(), json!("string"));
+        add_known_values(obj, known);
+    }
+}
+
+fn add_known_values(obj: &mut Map<String, Value>, known: Vec<Value>) {
+    if known.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = known
+        .iter()
+        .map(|v| format!("`{}`", v.as_str().unwrap_or_default()))
+        .collect();
+    let line = format!(
+        "Known values: {}. Other values may appear.",
+        listed.join(", ")
+    );
+    let description = match obj.get("description").and_then(Value::as_str) {
+        Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
+        _ => line,
+    };
+    obj.insert("description".into(), Value::String(description));
+    obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
+}
+
+/// progenitor refuses `default` next to a 2xx (it would be both a success and
+/// an error type). Kombo's `default` is its error envelope, so it becomes
+/// explicit `4XX` and `5XX` responses with the same content.
+fn split_responses_default(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for method in HTTP_METHODS {
+            let Some(responses) = item
+                .get_mut(method)
+                .and_then(|op| op.get_mut("responses"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let has_success = responses.keys().any(|k| k.starts_with('2'));
+            if !has_success {
+                continue;
+            }
+            let Some(default) = responses.shift_remove("default") else {
+                continue;
+            };
+            for range in ["4XX", "5XX"] {
+                responses
+                    .entry(range)
+                    .or_insert_with(|| default.clone());
+            }
+        }
+    }
+}
+
+/// Collects the component schema names a subtree refers to.
+fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(obj) => {
+            if let Some(r) = obj.get("$ref").and_then(Value::as_str)
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+            {
+                out.insert(name.to_owned());
+            }
+            for (k, v) in obj {
+                if k != "example" && k != "examples" && k != EXAMPLES_EXTENSION {
+                    refs_in(v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
+    }
+}
+
+/// Resolves a component-level `$ref` (responses, parameters, bodies) to its target.
+fn resolve_component<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    let mut current = value;
+    for _ in 0..8 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) if !r.starts_with("#/components/schemas/") => {
+                match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+                    Some(target) => current = target,
+                    None => return current,
+                }
+            }
+            _ => return current,
+        }
+    }
+    current
+}
+
+fn reachable(doc: &Value, roots: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = roots.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = doc.pointer(&push_pointer("/components/schemas", &name)) {
+            let mut refs = BTreeSet::new();
+            refs_in(schema, &mut refs);
+            todo.extend(refs.into_iter().filter(|r| !seen.contains(r)));
+        }
+    }
+    seen
+}
+
+/// Schema names referenced directly by requests and by responses of operations.
+fn operation_roots(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut requests, mut responses) = (BTreeSet::new(), BTreeSet::new());
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return (requests, responses);
+    };
+    for item in paths.values() {
+        if let Some(params) = item.get("parameters") {
+            refs_in(resolve_all(doc, params).as_ref(), &mut requests);
+        }
+        for method in HTTP_METHODS {
+            let Some(op) = item.get(method) else { continue };
+            if let Some(params) = op.get("parameters") {
+                refs_in(resolve_all(doc, params).as_ref(), &mut requests);
+            }
+            if let Some(body) = op.get("requestBody") {
+                refs_in(resolve_component(doc, body), &mut requests);
+            }
+            if let Some(resps) = op.get("responses").and_then(Value::as_object) {
+                for response in resps.values() {
+                    refs_in(resolve_component(doc, response), &mut responses);
+                }
+            }
+        }
+    }
+    (requests, responses)
+}
+
+fn resolve_all<'a>(doc: &'a Value, params: &'a Value) -> std::borrow::Cow<'a, Value> {
+    match params.as_array() {
+        Some(items) => std::borrow::Cow::Owned(Value::Array(
+            items
+                .iter()
+                .map(|p| resolve_component(doc, p).clone())
+                .collect(),
+        )),
+        None => std::borrow::Cow::Borrowed(params),
+    }
+}
+
+/// Makes string enums in responses open, so a value Kombo adds later still
+/// decodes: the schema becomes `type: string` with the values documented and
+/// kept in `x-kombo-known-values`. One-value enums (`const` tags of unions)
+/// stay closed. Requests stay strict: a component used by both directions is
+/// copied as `<Name>Response` for the response side.
+fn open_response_enums(doc: &mut Value, notes: &mut Vec<String>) -> Result<(), CodegenError> {
+    let (request_roots, response_roots) = operation_roots(doc);
+    let in_requests = reachable(doc, &request_roots);
+    let in_responses = reachable(doc, &response_roots);
+    let shared: BTreeSet<String> = in_requests.intersection(&in_responses).cloned().collect();
+    let existing: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+
+    // Response-side names of shared components.
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    for name in &shared {
+        let mut candidate = format!("{name}Response");
+        let mut n = 2;
+        while existing.contains(&candidate) || renamed.values().any(|v| v == &candidate) {
+            candidate = format!("{name}Response{n}");
+            n += 1;
+        }
+        renamed.insert(name.clone(), candidate);
+    }
+    if !renamed.is_empty() {
+        notes.push(format!(
+            "copied {} schema(s) used by requests and responses so responses can be open: {}",
+            renamed.len(),
+            renamed
+                .iter()
+                .map(|(a, b)| format!("{a} → {b}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    let retarget = |schema: &mut Value, renamed: &BTreeMap<String, String>| {
+        retarget_refs(schema, renamed);
+    };
+
+    // Copies for the response side, retargeted and opened.
+    let mut copies = Vec::new();
+    for (name, copy_name) in &renamed {
+        let pointer = push_pointer("/components/schemas", name);
+        if let Some(original) = doc.pointer(&pointer) {
+            let mut copy = original.clone();
+            retarget(&mut copy, &renamed);
+            let copy_ptr = push_pointer("/components/schemas", copy_name);
+            walk_schema(&mut copy, &copy_ptr, &mut open_enum)?;
+            copies.push((copy_name.clone(), copy));
+        }
+    }
+    // Response-only components, in place.
+    for name in in_responses.difference(&shared) {
+        let pointer = push_pointer("/components/schemas", name);
+        if let Some(schema) = doc.pointer_mut(&pointer) {
+            retarget(schema, &renamed);
+            walk_schema(schema, &pointer, &mut open_enum)?;
+        }
+    }
+    // Inline response schemas.
+    let renamed_ref = &renamed;
+    for_each_schema_root(doc, &mut |schema, pointer, direction| {
+        if direction == Direction::Response {
+            retarget_refs(schema, renamed_ref);
+            walk_schema(schema, pointer, &mut open_enum)?;
+        }
+        Ok(())
+    })?;
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, copy) in copies {
+            schemas.insert(name, copy);
+        }
+    }
+    Ok(())
+}
+
+fn retarget_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(obj) => {
+            if let Some(Value::String(r)) = obj.get_mut("$ref")
+                && let Some(name) = r.strip_prefix("#/components/schemas/")
+                && let Some(new) = renamed.get(name)
+            {
+                *r = format!("#/components/schemas/{new}");
+            }
+            for (k, v) in obj.iter_mut() {
+                if k != "example" && k != EXAMPLES_EXTENSION {
+                    retarget_refs(v, renamed);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| retarget_refs(v, renamed)),
+        _ => {}
+    }
+}
+
+/// The per-schema part of [`open_response_enums`].
+fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
+    let Some(obj) = schema.as_object_mut() else {
+        return Ok(());
+    };
+    if obj.get("type") != Some(&json!("string")) {
+        return Ok(());
+    }
+    let Some(values) = obj.get("enum").and_then(Value::as_array) else {
+        return Ok(());
+    };
+    let known: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+    if known.len() < 2 || !known.iter().all(Value::is_string) {
+        return Ok(());
+    }
+    obj.shift_remove("enum");
+    add_known_values(obj, known);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,335 @@
+use super::*;
+
+fn schema(mut v: Value) -> Value {
+    normalize_schema(&mut v, "/s").unwrap();
+    v
+}
+
+fn schema_err(mut v: Value) -> CodegenError {
+    normalize_schema(&mut v, "/s").unwrap_err()
+}
+
+fn doc(paths: Value, schemas: Value) -> Value {
+    json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths,
+           "components": {"schemas": schemas}})
+}
+
+#[test]
+fn type_with_null_becomes_nullable() {
+    assert_eq!(
+        schema(json!({"type": ["string", "null"], "format": "uri"})),
+        json!({"type": "string", "format": "uri", "nullable": true})
+    );
+    assert_eq!(schema(json!({"type": ["integer"]})), json!({"type": "integer"}));
+}
+
+#[test]
+fn type_null_alone_becomes_null_enum() {
+    assert_eq!(schema(json!({"type": "null"})), json!({"enum": [null]}));
+    assert_eq!(schema(json!({"type": ["null"], "description": "d"})), json!({"description": "d", "enum": [null]}));
+}
+
+#[test]
+fn several_non_null_types_are_an_error_naming_the_pointer() {
+    let e = schema_err(json!({"properties": {"a": {"type": ["string", "integer"]}}}));
+    assert_eq!(e.pointer, "/s/properties/a/type");
+    assert!(e.reason.contains("string, integer"), "{e}");
+}
+
+#[test]
+fn const_becomes_single_value_enum() {
+    assert_eq!(
+        schema(json!({"type": "string", "const": "success"})),
+        json!({"type": "string", "enum": ["success"]})
+    );
+    assert_eq!(schema(json!({"type": "boolean", "const": true})), json!({"type": "boolean", "enum": [true]}));
+    let e = schema_err(json!({"type": "string", "const": "a", "enum": ["b"]}));
+    assert_eq!(e.pointer, "/s/const");
+}
+
+#[test]
+fn null_in_enum_becomes_nullable() {
+    assert_eq!(
+        schema(json!({"type": ["string", "null"], "enum": ["a", "b", null]})),
+        json!({"type": "string", "enum": ["a", "b"], "nullable": true})
+    );
+}
+
+#[test]
+fn numeric_exclusive_bounds_take_the_30_form() {
+    assert_eq!(
+        schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10})),
+        json!({"type": "number", "exclusiveMinimum": true, "exclusiveMaximum": true, "minimum": 0, "maximum": 10})
+    );
+    assert_eq!(
+        schema(json!({"type": "number", "minimum": 1, "exclusiveMinimum": true})),
+        json!({"type": "number", "minimum": 1, "exclusiveMinimum": true})
+    );
+    let e = schema_err(json!({"type": "number", "minimum": 1, "exclusiveMinimum": 2}));
+    assert_eq!(e.pointer, "/s/exclusiveMinimum");
+}
+
+#[test]
+fn examples_array_becomes_example() {
+    assert_eq!(
+        schema(json!({"type": "string", "examples": ["a", "b"]})),
+        json!({"type": "string", "example": "a", "x-examples": ["b"]})
+    );
+    assert_eq!(schema(json!({"type": "string", "examples": ["a"]})), json!({"type": "string", "example": "a"}));
+}
+
+#[test]
+fn null_branch_of_anyof_with_a_ref_becomes_nullable_allof() {
+    assert_eq!(
+        schema(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+    );
+}
+
+#[test]
+fn null_branch_of_oneof_with_inline_schema_is_merged() {
+    assert_eq!(
+        schema(json!({"description": "d", "oneOf": [{"type": "object", "properties": {"x": {"type": "string"}}}, {"type": "null"}]})),
+        json!({"description": "d", "nullable": true, "type": "object", "properties": {"x": {"type": "string"}}})
+    );
+}
+
+#[test]
+fn null_branch_among_several_keeps_the_union() {
+    assert_eq!(
+        schema(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})),
+        json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+    );
+}
+
+#[test]
+fn open_enum_idiom_becomes_documented_string() {
+    let out = schema(json!({
+        "description": "Gender.",
+        "anyOf": [
+            {"type": "string", "enum": ["MALE", "FEMALE"]},
+            {"type": "string"},
+            {"type": "null"}
+        ]
+    }));
+    assert_eq!(
+        out,
+        json!({
+            "description": "Gender.\n\nKnown values: `MALE`, `FEMALE`. Other values may appear.",
+            "nullable": true,
+            "type": "string",
+            KNOWN_VALUES_EXTENSION: ["MALE", "FEMALE"]
+        })
+    );
+}
+
+#[test]
+fn property_names_that_are_keywords_are_not_rewritten() {
+    let out = schema(json!({
+        "type": "object",
+        "properties": {
+            "type": {"type": ["string", "null"]},
+            "required": {"type": "boolean", "const": true},
+            "const": {"type": "string"}
+        },
+        "required": ["type"]
+    }));
+    assert_eq!(
+        out,
+        json!({
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "nullable": true},
+                "required": {"type": "boolean", "enum": [true]},
+                "const": {"type": "string"}
+            },
+            "required": ["type"]
+        })
+    );
+}
+
+#[test]
+fn example_values_are_not_rewritten() {
+    let out = schema(json!({"type": "object", "example": {"type": ["null"], "const": 1}}));
+    assert_eq!(out, json!({"type": "object", "example": {"type": ["null"], "const": 1}}));
+}
+
+#[test]
+fn nested_positions_are_walked() {
+    let out = schema(json!({
+        "type": "array",
+        "items": {"type": "object", "additionalProperties": {"type": ["string", "null"]},
+                  "properties": {"a": {"allOf": [{"type": ["integer", "null"]}]}}}
+    }));
+    assert_eq!(out["items"]["additionalProperties"], json!({"type": "string", "nullable": true}));
+    assert_eq!(out["items"]["properties"]["a"]["allOf"][0], json!({"type": "integer", "nullable": true}));
+}
+
+#[test]
+fn boolean_schemas() {
+    assert_eq!(schema(json!({"type": "object", "properties": {"any": true}}))["properties"]["any"], json!({}));
+    assert_eq!(schema_err(json!({"properties": {"never": false}})).pointer, "/s/properties/never");
+    // additionalProperties: true is valid 3.0 and stays.
+    assert_eq!(
+        schema(json!({"type": "object", "additionalProperties": true})),
+        json!({"type": "object", "additionalProperties": true})
+    );
+}
+
+#[test]
+fn unsupported_keywords_are_errors_naming_the_pointer() {
+    let e = schema_err(json!({"properties": {"p": {"type": "array", "prefixItems": [{"type": "string"}]}}}));
+    assert_eq!(e.pointer, "/s/properties/p/prefixItems");
+    let e = schema_err(json!({"type": "object", "patternProperties": {"^x": {}}}));
+    assert!(e.reason.contains("patternProperties"));
+    let e = schema_err(json!({"type": "array", "items": [{"type": "string"}]}));
+    assert_eq!(e.pointer, "/s/items");
+}
+
+#[test]
+fn ref_with_constraining_siblings_is_wrapped() {
+    assert_eq!(
+        schema(json!({"$ref": "#/components/schemas/A", "description": "d"})),
+        json!({"$ref": "#/components/schemas/A", "description": "d"})
+    );
+    assert_eq!(
+        schema(json!({"$ref": "#/components/schemas/A", "type": ["object", "null"]})),
+        json!({"type": "object", "nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+    );
+}
+
+#[test]
+fn version_is_rewritten_and_others_refused() {
+    let out = normalize(json!({"openapi": "3.1.0", "info": {}, "paths": {}})).unwrap();
+    assert_eq!(out.document["openapi"], "3.0.3");
+    let out = normalize(json!({"openapi": "3.0.1", "info": {}, "paths": {}})).unwrap();
+    assert_eq!(out.document["openapi"], "3.0.1");
+    let e = normalize(json!({"openapi": "2.0", "paths": {}})).unwrap_err();
+    assert_eq!(e.pointer, "/openapi");
+    let e = normalize(json!({"swagger": "2.0"})).unwrap_err();
+    assert_eq!(e.pointer, "/openapi");
+}
+
+#[test]
+fn webhooks_and_dialect_are_removed_with_a_note() {
+    let out = normalize(json!({
+        "openapi": "3.1.0", "info": {}, "paths": {},
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "webhooks": {"employee-updated": {}, "sync-finished": {}}
+    }))
+    .unwrap();
+    assert!(out.document.get("webhooks").is_none());
+    assert!(out.document.get("jsonSchemaDialect").is_none());
+    assert_eq!(out.notes.len(), 2);
+    assert!(out.notes[0].contains("employee-updated, sync-finished"), "{:?}", out.notes);
+}
+
+#[test]
+fn default_beside_success_becomes_4xx_and_5xx() {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    let out = normalize(doc(
+        json!({"/a": {"get": {"responses": {"200": {"description": "ok"}, "default": error}}},
+               "/b": {"get": {"responses": {"default": {"description": "only"}}}}}),
+        json!({}),
+    ))
+    .unwrap();
+    let responses = &out.document["paths"]["/a"]["get"]["responses"];
+    assert_eq!(responses, &json!({"200": {"description": "ok"}, "4XX": error, "5XX": error}));
+    // Without a success response `default` is left alone.
+    assert_eq!(out.document["paths"]["/b"]["get"]["responses"], json!({"default": {"description": "only"}}));
+}
+
+#[test]
+fn response_enums_are_opened_and_request_enums_stay_closed() {
+    let body = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}});
+    let ok = json!({"description": "ok", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {
+            "code": {"type": "string", "nullable": true, "enum": ["A", "B"]},
+            "status": {"type": "string", "enum": ["success"]},
+            "body": {"$ref": "#/components/schemas/Body"}
+        }}}}});
+    let out = normalize(doc(
+        json!({"/a": {"post": {"requestBody": body, "responses": {"200": ok}}}}),
+        json!({"Body": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["X", "Y"]}}}}),
+    ))
+    .unwrap();
+    let response = &out.document["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(response["properties"]["code"][KNOWN_VALUES_EXTENSION], json!(["A", "B"]));
+    assert!(response["properties"]["code"].get("enum").is_none());
+    // One-value enums (union tags) stay closed.
+    assert_eq!(response["properties"]["status"]["enum"], json!(["success"]));
+    // The shared component is copied for the response side.
+    assert_eq!(response["properties"]["body"]["$ref"], "#/components/schemas/BodyResponse");
+    let schemas = &out.document["components"]["schemas"];
+    assert_eq!(schemas["Body"]["properties"]["kind"]["enum"], json!(["X", "Y"]));
+    assert!(schemas["BodyResponse"]["properties"]["kind"].get("enum").is_none());
+    assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
+}
+
+#[test]
+fn shared_error_response_code_is_opened() {
+    let mut d = doc(
+        json!({"/a": {"get": {"responses": {"200": {"description": "ok"},
+            "default": {"$ref": "#/components/responses/Err"}}}}}),
+        json!({}),
+    );
+    d["components"]["responses"] = json!({"Err": {"description": "e", "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": ["string", "null"], "enum": ["PLATFORM.A", "PLATFORM.B"]}}}}}}}}});
+    let out = normalize(d).unwrap();
+    let code = &out.document["components"]["schemas"]["Err"]["properties"]["error"]["properties"]["code"];
+    assert_eq!(code["type"], "string");
+    assert_eq!(code["nullable"], true);
+    assert!(code.get("enum").is_none(), "{code}");
+    assert_eq!(code[KNOWN_VALUES_EXTENSION], json!(["PLATFORM.A", "PLATFORM.B"]));
+}
+
+#[test]
+fn schemas_in_parameters_and_headers_are_normalized() {
+    let mut d = doc(
+        json!({"/a/{id}": {"get": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": ["string", "null"]}}],
+            "responses": {"200": {"description": "ok", "headers": {"h": {"schema": {"type": ["integer", "null"]}}}}}
+        }}}),
+        json!({}),
+    );
+    d["components"]["parameters"] = json!({"P": {"name": "p", "in": "query", "schema": {"const": "x"}}});
+    let out = normalize(d).unwrap();
+    assert_eq!(
+        out.document["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"],
+        json!({"type": "string", "nullable": true})
+    );
+    assert_eq!(
+        out.document["paths"]["/a/{id}"]["get"]["responses"]["200"]["headers"]["h"]["schema"],
+        json!({"type": "integer", "nullable": true})
+    );
+    assert_eq!(out.document["components"]["parameters"]["P"]["schema"], json!({"enum": ["x"]}));
+}
+
+#[test]
+fn pointers_escape_slashes_in_path_keys() {
+    let e = normalize(doc(
+        json!({"/a/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "schema": {"type": []}}]}}}),
+        json!({}),
+    ))
+    .unwrap_err();
+    assert_eq!(e.pointer, "/paths/~1a~1{id}/get/parameters/0/schema/type");
+}
+
+#[test]
+fn inline_schemas_of_shared_responses_become_named_components() {
+    let mut d = doc(json!({}), json!({"ErrorResponseGeneral": {"type": "string"}}));
+    d["components"]["responses"] = json!({
+        "ErrorResponseGeneral": {"description": "e", "content": {"application/json": {"schema": {"type": "object"}}}},
+        "Other": {"description": "o", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}
+    });
+    let out = normalize(d).unwrap().document;
+    let responses = &out["components"]["responses"];
+    // The name is taken by an existing schema, so the hoisted one is suffixed.
+    assert_eq!(
+        responses["ErrorResponseGeneral"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/ErrorResponseGeneralBody"})
+    );
+    assert_eq!(out["components"]["schemas"]["ErrorResponseGeneralBody"], json!({"type": "object"}));
+    assert_eq!(responses["Other"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/X"}));
+}

@@ -1,0 +1,2 @@
+//! Kombo client (work in progress).
+pub mod runtime { pub struct Runtime; }
