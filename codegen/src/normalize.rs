@@ -63,6 +63,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
         normalize_schema(schema, pointer)
     })?;
     split_responses_default(&mut doc);
+    raw_request_bodies(&mut doc, &mut notes);
     open_response_enums(&mut doc, &mut notes)?;
     Ok(Normalized {
         document: doc,
@@ -735,6 +736,62 @@ fn split_responses_default(doc: &mut Value) {
                     .entry(range)
                     .or_insert_with(|| default.clone());
             }
+        }
+    }
+}
+
+/// Extension recording the real media type of a body sent as raw bytes.
+pub const REQUEST_CONTENT_TYPE_EXTENSION: &str = "x-kombo-request-content-type";
+
+/// Request media types progenitor generates code for.
+fn progenitor_sends(media_type: &str) -> bool {
+    let base = media_type.split(';').next().unwrap_or_default().trim();
+    matches!(
+        base,
+        "application/json"
+            | "application/octet-stream"
+            | "application/x-www-form-urlencoded"
+            | "text/plain"
+            | "text/x-markdown"
+    )
+}
+
+/// A request body of a media type progenitor cannot send (e.g.
+/// `application/x-ndjson`) becomes a raw `application/octet-stream` body; the
+/// real media type is recorded on the operation for the client to send.
+fn raw_request_bodies(doc: &mut Value, notes: &mut Vec<String>) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in HTTP_METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(content) = op
+                .get_mut("requestBody")
+                .and_then(|b| b.get_mut("content"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if content.len() != 1 {
+                continue;
+            }
+            let Some(media_type) = content.keys().next().cloned() else {
+                continue;
+            };
+            if progenitor_sends(&media_type) {
+                continue;
+            }
+            if let Some(media) = content.shift_remove(&media_type) {
+                content.insert("application/octet-stream".into(), media);
+            }
+            op.insert(REQUEST_CONTENT_TYPE_EXTENSION.into(), json!(media_type));
+            notes.push(format!(
+                "{} {path}: `{media_type}` request body is sent as raw bytes",
+                method.to_ascii_uppercase()
+            ));
         }
     }
 }

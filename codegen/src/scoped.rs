@@ -124,6 +124,13 @@ pub fn operation_table(doc: &Value, _scoped: &[String]) -> Result<TokenStream, C
             };
             let (required, optional) = (names_where(true), names_where(false));
             let http_method = method.to_ascii_uppercase();
+            let content_type = match op
+                .get(crate::normalize::REQUEST_CONTENT_TYPE_EXTENSION)
+                .and_then(Value::as_str)
+            {
+                Some(ct) => quote! { Some(#ct) },
+                None => quote! { None },
+            };
             rows.push(quote! {
                 OperationSpec {
                     id: #id,
@@ -132,6 +139,7 @@ pub fn operation_table(doc: &Value, _scoped: &[String]) -> Result<TokenStream, C
                     path: #path,
                     required_scoped_headers: &[#(#required),*],
                     optional_scoped_headers: &[#(#optional),*],
+                    request_content_type: #content_type,
                 }
             });
         }
@@ -154,6 +162,9 @@ pub fn operation_table(doc: &Value, _scoped: &[String]) -> Result<TokenStream, C
                 pub required_scoped_headers: &'static [&'static str],
                 /// Scoped headers the operation accepts.
                 pub optional_scoped_headers: &'static [&'static str],
+                /// Media type of a request body sent as raw bytes (progenitor sends it as
+                /// `application/octet-stream`).
+                pub request_content_type: Option<&'static str>,
             }
 
             /// Every operation, in document order.

@@ -1,0 +1,224 @@
+//! The configured client: builder, region, key, timeouts, scoping.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::generated::Client;
+use crate::runtime::Runtime;
+use crate::{Error, Region, RetryPolicy};
+
+/// Environment variable read when no key is given to the builder.
+pub const API_KEY_ENV: &str = "KOMBO_API_KEY";
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of one attempt, from sending to the end of the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A Kombo API client. Every operation of the spec is a method (through
+/// `Deref` to the generated [`crate::generated::Client`]) returning a request
+/// builder: `kombo.create_reconnection_link().integration_id(..).send().await`.
+///
+/// Cheap to clone; clones share the connection pool.
+#[derive(Clone, Debug)]
+pub struct Kombo {
+    client: Client,
+    region: Region,
+}
+
+impl std::ops::Deref for Kombo {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Kombo {
+    /// Starts configuring a client.
+    pub fn builder() -> KomboBuilder {
+        KomboBuilder::default()
+    }
+
+    /// A client for the EU region with the key from `KOMBO_API_KEY`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// The region (base URL) requests go to.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.client)
+    }
+
+    /// The same client, scoped to one integration: operations that take the
+    /// `X-Integration-Id` header get it from here.
+    pub fn integration(&self, integration_id: impl Into<String>) -> Kombo {
+        let mut runtime = progenitor_client::ClientInfo::inner(&self.client).clone();
+        runtime.integration_id = Some(Arc::from(integration_id.into()));
+        Kombo {
+            client: Client::new_with_client(
+                self.base_url(),
+                progenitor_client::ClientInfo::client(&self.client).clone(),
+                runtime,
+            ),
+            region: self.region.clone(),
+        }
+    }
+
+    /// The integration this client is scoped to, if any.
+    pub fn integration_id(&self) -> Option<&str> {
+        progenitor_client::ClientInfo::inner(&self.client)
+            .integration_id
+            .as_deref()
+    }
+}
+
+/// Configures a [`Kombo`] client.
+///
+/// ```
+/// use std::time::Duration;
+/// use kombo::{Kombo, Region, RetryPolicy};
+///
+/// let kombo = Kombo::builder()
+///     .api_key("my-api-key")
+///     .region(Region::Us)
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::default().max_attempts(5))
+///     .build()?;
+/// assert_eq!(kombo.base_url(), "https://api.us.kombo.dev/v1");
+/// # Ok::<(), kombo::Error>(())
+/// ```
+#[derive(Default)]
+pub struct KomboBuilder {
+    api_key: Option<SecretString>,
+    region: Option<Result<Region, Error>>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    http_client: Option<reqwest::Client>,
+    user_agent: Option<String>,
+}
+
+impl std::fmt::Debug for KomboBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KomboBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("region", &self.region)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KomboBuilder {
+    /// The API key (else `KOMBO_API_KEY` is read by [`build`](Self::build)).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// EU (default), US, or [`Region::Custom`].
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(Ok(region));
+        self
+    }
+
+    /// A custom base URL (e.g. a local mock: `http://127.0.0.1:8080/v1`).
+    /// A bad URL is reported by [`build`](Self::build).
+    pub fn base_url(mut self, base_url: &str) -> Self {
+        self.region = Some(Region::custom(base_url));
+        self
+    }
+
+    /// Connect timeout (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of one attempt (default 60 s). Ignored with [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (default: [`RetryPolicy::default`]); [`RetryPolicy::disabled`] turns it off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Extra text appended to the user agent (`kombo-rs/<version> <extra>`).
+    pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
+        self.user_agent = Some(extra.into());
+        self
+    }
+
+    /// Use this `reqwest::Client` (its own timeouts, proxy, TLS and user agent apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client: fails on a missing key, a bad base URL or a TLS setup error.
+    pub fn build(self) -> Result<Kombo, Error> {
+        let api_key = match self.api_key {
+            Some(key) => key,
+            None => std::env::var(API_KEY_ENV).map(SecretString::from).map_err(|_| {
+                Error::Config(format!(
+                    "no API key: pass one to the builder or set {API_KEY_ENV}"
+                ))
+            })?,
+        };
+        if secrecy::ExposeSecret::expose_secret(&api_key).trim().is_empty() {
+            return Err(Error::Config("the API key is empty".to_owned()));
+        }
+        let region = self.region.unwrap_or(Ok(Region::Eu))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => {
+                install_crypto_provider();
+                let agent = match &self.user_agent {
+                    Some(extra) => format!("{} {extra}", default_user_agent()),
+                    None => default_user_agent(),
+                };
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .user_agent(agent)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let runtime = Runtime {
+            api_key: Arc::new(api_key),
+            retry: self.retry.unwrap_or_default(),
+            integration_id: None,
+        };
+        Ok(Kombo {
+            client: Client::new_with_client(&region.base_url(), http, runtime),
+            region,
+        })
+    }
+}
+
+/// `kombo-rs/<version>`
+pub fn default_user_agent() -> String {
+    format!("kombo-rs/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// reqwest is built without a default TLS provider (aws-lc is slow to build);
+/// ring is installed as the process default unless one is already set.
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race; either provider is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
