@@ -59,6 +59,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
     rewrite_version(root)?;
     remove_top_level_31_fields(root, &mut notes);
     hoist_shared_inline_schemas(&mut doc);
+    inline_scalar_parameter_schemas(&mut doc, &mut notes);
     for_each_schema_root(&mut doc, &mut |schema, pointer, _| {
         normalize_schema(schema, pointer)
     })?;
@@ -166,6 +167,83 @@ fn hoist_shared_inline_schemas(doc: &mut Value) {
     let schemas = components.entry("schemas").or_insert_with(|| json!({}));
     if let Some(schemas) = schemas.as_object_mut() {
         schemas.extend(hoisted);
+    }
+}
+
+/// A parameter whose schema is a `$ref` to a bare scalar component (a type,
+/// maybe a format and prose; no enum or constraints) gets the scalar inline, so
+/// the generated setter takes a plain `&str`/number instead of a newtype. The
+/// component is removed when nothing else refers to it.
+fn inline_scalar_parameter_schemas(doc: &mut Value, notes: &mut Vec<String>) {
+    const SCALAR_KEYS: [&str; 5] = ["type", "format", "description", "title", "example"];
+    let is_bare_scalar = |schema: &Value| {
+        schema.as_object().is_some_and(|o| {
+            o.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| matches!(t, "string" | "integer" | "number" | "boolean"))
+                && o.keys().all(|k| SCALAR_KEYS.contains(&k.as_str()))
+        })
+    };
+    let snapshot = doc.clone();
+    let mut inlined = BTreeSet::new();
+    let mut visit = |param: &mut Value| {
+        let Some(schema) = param.get_mut("schema") else {
+            return;
+        };
+        let Some(name) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(str::to_owned)
+        else {
+            return;
+        };
+        let Some(target) = snapshot.pointer(&push_pointer("/components/schemas", &name)) else {
+            return;
+        };
+        if is_bare_scalar(target) {
+            *schema = target.clone();
+            inlined.insert(name);
+        }
+    };
+    if let Some(params) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        params.values_mut().for_each(&mut visit);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(params) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+                params.iter_mut().for_each(&mut visit);
+            }
+            for method in HTTP_METHODS {
+                if let Some(params) = item
+                    .get_mut(method)
+                    .and_then(|op| op.get_mut("parameters"))
+                    .and_then(Value::as_array_mut)
+                {
+                    params.iter_mut().for_each(&mut visit);
+                }
+            }
+        }
+    }
+    let mut still_used = BTreeSet::new();
+    refs_in(doc, &mut still_used);
+    let removable: Vec<String> = inlined.difference(&still_used).cloned().collect();
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for name in &removable {
+            schemas.shift_remove(name);
+        }
+    }
+    if !removable.is_empty() {
+        notes.push(format!(
+            "inlined {} scalar parameter schema(s) into their parameters",
+            removable.len()
+        ));
     }
 }
 

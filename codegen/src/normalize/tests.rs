@@ -347,3 +347,22 @@ fn unsupported_request_media_type_becomes_raw_body() {
     assert_eq!(op[REQUEST_CONTENT_TYPE_EXTENSION], "application/x-ndjson");
     assert_eq!(out.notes.len(), 1);
 }
+
+#[test]
+fn scalar_parameter_refs_are_inlined() {
+    let out = normalize(doc(
+        json!({"/a/{id}": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Id"}},
+            {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}}
+        ], "responses": {"200": {"description": "ok"}}}}}),
+        json!({"Id": {"type": "string"}, "Kind": {"type": "string", "enum": ["a", "b"]}}),
+    ))
+    .unwrap();
+    let params = &out.document["paths"]["/a/{id}"]["get"]["parameters"];
+    assert_eq!(params[0]["schema"], json!({"type": "string"}));
+    // Enums keep their named type.
+    assert_eq!(params[1]["schema"], json!({"$ref": "#/components/schemas/Kind"}));
+    let schemas = out.document["components"]["schemas"].as_object().unwrap();
+    assert!(!schemas.contains_key("Id"));
+    assert!(schemas.contains_key("Kind"));
+}
