@@ -293,7 +293,7 @@ pub enum Error {
     #[error("{}", format_unexpected(.0))]
     UnexpectedResponse(Box<UnexpectedResponse>),
     /// Connecting, sending or reading failed (includes timeouts).
-    #[error("transport error: {0}")]
+    #[error("transport error: {}", error_chain(.0))]
     Transport(#[source] reqwest::Error),
     /// The request was refused before anything was sent.
     #[error("invalid request: {0}")]
@@ -301,6 +301,17 @@ pub enum Error {
     /// The client could not be configured.
     #[error("invalid configuration: {0}")]
     Config(String),
+}
+
+/// `error: cause: cause` (reqwest's own message omits the causes).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    s
 }
 
 fn format_api(e: &ApiError) -> String {

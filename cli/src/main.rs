@@ -1,1 +1,226 @@
-fn main() {}
+//! `kombo`: mint Kombo reconnection links from the command line.
+//!
+//! Exit codes: 0 success; 1 Kombo API error; 2 usage or invalid input (nothing
+//! sent); 3 transport failure or unexpected response.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kombo::mock::MockServer;
+use kombo::types::{
+    PostIntegrationsIntegrationIdRelinkRequestBody as RelinkBody,
+    PostIntegrationsIntegrationIdRelinkRequestBodyLanguage as BodyLanguage,
+    PostIntegrationsIntegrationIdRelinkRequestBodyLinkType as BodyLinkType,
+};
+use kombo::{Error, Kombo, Region, RetryPolicy};
+
+const AFTER_HELP: &str = "\
+Environment:
+  KOMBO_API_KEY  API key sent as a bearer token (required unless --mock).
+                 There is deliberately no flag for it: keys do not belong in shell history.
+
+Exit codes:
+  0  success: the link (or, with --json, the response body) on stdout
+  1  Kombo answered with an API error (status, code, message and log URL on stderr)
+  2  usage error or invalid input; no request was sent
+  3  transport failure or a response the API does not describe";
+
+#[derive(Parser)]
+#[command(name = "kombo", version, about = "Command-line client for the Kombo API", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a reconnection link for an integration.
+    ///
+    /// EMBEDDED links (the default) are valid for 1 hour and are opened with the
+    /// Kombo Connect SDK; MAGIC_LINK links are valid for 1 year and are sent to a
+    /// customer by hand.
+    #[command(after_help = AFTER_HELP)]
+    Relink(RelinkArgs),
+}
+
+#[derive(clap::Args)]
+struct RelinkArgs {
+    /// The integration to reconnect, e.g. personio:93fCvorjZ2jas7ZekX1V1n5d.
+    integration_id: String,
+    /// Language of the connection flow UI.
+    #[arg(long, value_enum, default_value_t = Language::En)]
+    language: Language,
+    /// Scope config the integration switches to once reconnected.
+    #[arg(long, value_name = "ID")]
+    scope_config_id: Option<String>,
+    /// Kind of link: embedded (valid 1 hour) or magic-link (valid 1 year).
+    #[arg(long, value_enum, default_value_t = LinkType::Embedded)]
+    link_type: LinkType,
+    /// Kombo region.
+    #[arg(long, value_enum, default_value_t = RegionArg::Eu, conflicts_with = "base_url")]
+    region: RegionArg,
+    /// Custom base URL including /v1 (overrides --region), e.g. http://127.0.0.1:8080/v1.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Print the whole response body as JSON instead of the link alone.
+    #[arg(long)]
+    json: bool,
+    /// Run against an embedded mock Kombo server on 127.0.0.1 (no key, no network).
+    #[arg(long, conflicts_with_all = ["base_url"])]
+    mock: bool,
+    /// Attempts for retryable failures (rate limits, 503, refused connections).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    max_attempts: u32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Language {
+    En,
+    De,
+    Fr,
+    It,
+    Es,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LinkType {
+    Embedded,
+    MagicLink,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RegionArg {
+    Eu,
+    Us,
+}
+
+impl From<Language> for BodyLanguage {
+    fn from(l: Language) -> Self {
+        match l {
+            Language::En => BodyLanguage::En,
+            Language::De => BodyLanguage::De,
+            Language::Fr => BodyLanguage::Fr,
+            Language::It => BodyLanguage::It,
+            Language::Es => BodyLanguage::Es,
+        }
+    }
+}
+
+/// What went wrong, with its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let code = match &error {
+            Error::Api(_) => 1,
+            Error::InvalidRequest(_) | Error::Config(_) => 2,
+            _ => 3,
+        };
+        let message = match &error {
+            Error::Api(api) => {
+                let mut m = format!(
+                    "Kombo API error: HTTP {} {}: {}",
+                    api.status.as_u16(),
+                    api.raw_code.as_deref().unwrap_or("no code"),
+                    api.message
+                );
+                if let Some(url) = &api.log_url {
+                    m.push_str(&format!(" (log: {url})"));
+                }
+                m
+            }
+            other => other.to_string(),
+        };
+        Failure { code, message }
+    }
+}
+
+async fn relink(args: RelinkArgs) -> Result<String, Failure> {
+    // Kept alive until the call returns.
+    let mut _mock = None;
+    let mut builder = Kombo::builder()
+        .retry(RetryPolicy::default().max_attempts(args.max_attempts))
+        .user_agent(format!("kombo-cli/{}", env!("CARGO_PKG_VERSION")));
+    if args.mock {
+        let server = MockServer::start()
+            .await
+            .map_err(|e| Failure { code: 3, message: format!("cannot start the mock server: {e}") })?;
+        builder = builder.api_key(MockServer::API_KEY).base_url(&server.base_url());
+        _mock = Some(server);
+    } else {
+        let key = std::env::var(kombo::API_KEY_ENV).unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(Failure::usage(format!(
+                "{} is not set (or use --mock to try the CLI without a key)",
+                kombo::API_KEY_ENV
+            )));
+        }
+        builder = builder.api_key(key);
+        builder = match &args.base_url {
+            Some(url) => builder.region(Region::custom(url).map_err(Failure::from)?),
+            None => builder.region(match args.region {
+                RegionArg::Eu => Region::Eu,
+                RegionArg::Us => Region::Us,
+            }),
+        };
+    }
+    let kombo = builder.build()?;
+    let body = RelinkBody {
+        language: Some(args.language.into()),
+        scope_config_id: args.scope_config_id,
+        link_type: match args.link_type {
+            LinkType::Embedded => BodyLinkType::Embedded,
+            LinkType::MagicLink => BodyLinkType::MagicLink,
+        },
+    };
+    let response = kombo
+        .create_reconnection_link()
+        .integration_id(args.integration_id)
+        .body(body)
+        .send()
+        .await
+        .map_err(Error::from)?
+        .into_inner();
+    if args.json {
+        serde_json::to_string_pretty(&response)
+            .map_err(|e| Failure { code: 3, message: format!("cannot print the response: {e}") })
+    } else {
+        Ok(response.data.link)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let outcome = match cli.command {
+        Command::Relink(args) => runtime.block_on(relink(args)),
+    };
+    match outcome {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
