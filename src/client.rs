@@ -171,25 +171,29 @@ impl KomboBuilder {
     pub fn build(self) -> Result<Kombo, Error> {
         let api_key = match self.api_key {
             Some(key) => key,
-            None => std::env::var(API_KEY_ENV).map(SecretString::from).map_err(|_| {
-                Error::Config(format!(
-                    "no API key: pass one to the builder or set {API_KEY_ENV}"
-                ))
-            })?,
+            None => std::env::var(API_KEY_ENV)
+                .map(SecretString::from)
+                .map_err(|_| {
+                    Error::Config(format!(
+                        "no API key: pass one to the builder or set {API_KEY_ENV}"
+                    ))
+                })?,
         };
-        if secrecy::ExposeSecret::expose_secret(&api_key).trim().is_empty() {
+        if secrecy::ExposeSecret::expose_secret(&api_key)
+            .trim()
+            .is_empty()
+        {
             return Err(Error::Config("the API key is empty".to_owned()));
         }
         let region = self.region.unwrap_or(Ok(Region::Eu))?;
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                install_crypto_provider();
                 let agent = match &self.user_agent {
                     Some(extra) => format!("{} {extra}", default_user_agent()),
                     None => default_user_agent(),
                 };
-                reqwest::Client::builder()
+                http_client_builder()
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .user_agent(agent)
@@ -212,6 +216,16 @@ impl KomboBuilder {
 /// `kombo-rs/<version>`
 pub fn default_user_agent() -> String {
     format!("kombo-rs/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A `reqwest::ClientBuilder` ready for TLS, for passing your own client to
+/// [`KomboBuilder::http_client`].
+///
+/// This crate builds reqwest without its default (aws-lc) TLS provider; this
+/// installs ring as the process-wide rustls provider if none is set.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    install_crypto_provider();
+    reqwest::Client::builder()
 }
 
 /// reqwest is built without a default TLS provider (aws-lc is slow to build);

@@ -76,33 +76,93 @@ pub enum ErrorCode {
 }
 
 const KNOWN_CODES: &[(ErrorCode, &str)] = &[
-    (ErrorCode::PlatformRateLimitExceeded, "PLATFORM.RATE_LIMIT_EXCEEDED"),
-    (ErrorCode::PlatformConcurrencyLimitExceeded, "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"),
-    (ErrorCode::PlatformIntegrationNotFound, "PLATFORM.INTEGRATION_NOT_FOUND"),
+    (
+        ErrorCode::PlatformRateLimitExceeded,
+        "PLATFORM.RATE_LIMIT_EXCEEDED",
+    ),
+    (
+        ErrorCode::PlatformConcurrencyLimitExceeded,
+        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+    ),
+    (
+        ErrorCode::PlatformIntegrationNotFound,
+        "PLATFORM.INTEGRATION_NOT_FOUND",
+    ),
     (ErrorCode::PlatformInputInvalid, "PLATFORM.INPUT_INVALID"),
     (ErrorCode::PlatformUnknownError, "PLATFORM.UNKNOWN_ERROR"),
-    (ErrorCode::PlatformIpNotWhitelisted, "PLATFORM.IP_NOT_WHITELISTED"),
-    (ErrorCode::PlatformAuthenticationInvalid, "PLATFORM.AUTHENTICATION_INVALID"),
+    (
+        ErrorCode::PlatformIpNotWhitelisted,
+        "PLATFORM.IP_NOT_WHITELISTED",
+    ),
+    (
+        ErrorCode::PlatformAuthenticationInvalid,
+        "PLATFORM.AUTHENTICATION_INVALID",
+    ),
     (ErrorCode::PlatformTaskTimedOut, "PLATFORM.TASK_TIMED_OUT"),
     (ErrorCode::IntegrationInactive, "INTEGRATION.INACTIVE"),
-    (ErrorCode::IntegrationSetupIncomplete, "INTEGRATION.SETUP_INCOMPLETE"),
-    (ErrorCode::IntegrationSetupSyncPending, "INTEGRATION.SETUP_SYNC_PENDING"),
+    (
+        ErrorCode::IntegrationSetupIncomplete,
+        "INTEGRATION.SETUP_INCOMPLETE",
+    ),
+    (
+        ErrorCode::IntegrationSetupSyncPending,
+        "INTEGRATION.SETUP_SYNC_PENDING",
+    ),
     (ErrorCode::IntegrationQaFailed, "INTEGRATION.QA_FAILED"),
-    (ErrorCode::IntegrationAuthenticationInvalid, "INTEGRATION.AUTHENTICATION_INVALID"),
-    (ErrorCode::IntegrationPermissionMissing, "INTEGRATION.PERMISSION_MISSING"),
-    (ErrorCode::IntegrationModelNotAvailable, "INTEGRATION.MODEL_NOT_AVAILABLE"),
-    (ErrorCode::IntegrationModelDisabled, "INTEGRATION.MODEL_DISABLED"),
-    (ErrorCode::IntegrationActionNotAvailable, "INTEGRATION.ACTION_NOT_AVAILABLE"),
-    (ErrorCode::IntegrationActionDisabled, "INTEGRATION.ACTION_DISABLED"),
+    (
+        ErrorCode::IntegrationAuthenticationInvalid,
+        "INTEGRATION.AUTHENTICATION_INVALID",
+    ),
+    (
+        ErrorCode::IntegrationPermissionMissing,
+        "INTEGRATION.PERMISSION_MISSING",
+    ),
+    (
+        ErrorCode::IntegrationModelNotAvailable,
+        "INTEGRATION.MODEL_NOT_AVAILABLE",
+    ),
+    (
+        ErrorCode::IntegrationModelDisabled,
+        "INTEGRATION.MODEL_DISABLED",
+    ),
+    (
+        ErrorCode::IntegrationActionNotAvailable,
+        "INTEGRATION.ACTION_NOT_AVAILABLE",
+    ),
+    (
+        ErrorCode::IntegrationActionDisabled,
+        "INTEGRATION.ACTION_DISABLED",
+    ),
     (ErrorCode::RemoteInputInvalid, "REMOTE.INPUT_INVALID"),
-    (ErrorCode::RemoteRateLimitExceeded, "REMOTE.RATE_LIMIT_EXCEEDED"),
-    (ErrorCode::RemoteServiceUnavailable, "REMOTE.SERVICE_UNAVAILABLE"),
-    (ErrorCode::RemoteUnknownHttpError, "REMOTE.UNKNOWN_HTTP_ERROR"),
+    (
+        ErrorCode::RemoteRateLimitExceeded,
+        "REMOTE.RATE_LIMIT_EXCEEDED",
+    ),
+    (
+        ErrorCode::RemoteServiceUnavailable,
+        "REMOTE.SERVICE_UNAVAILABLE",
+    ),
+    (
+        ErrorCode::RemoteUnknownHttpError,
+        "REMOTE.UNKNOWN_HTTP_ERROR",
+    ),
     (ErrorCode::AtsJobClosed, "ATS.JOB_CLOSED"),
-    (ErrorCode::AtsApplicationAlreadyExists, "ATS.APPLICATION_ALREADY_EXISTS"),
-    (ErrorCode::HrisEmployeeAlreadyExists, "HRIS.EMPLOYEE_ALREADY_EXISTS"),
-    (ErrorCode::AiApplyJobFeedImportAlreadyRunning, "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING"),
-    (ErrorCode::AiApplyJobFeedImportTimedOut, "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT"),
+    (
+        ErrorCode::AtsApplicationAlreadyExists,
+        "ATS.APPLICATION_ALREADY_EXISTS",
+    ),
+    (
+        ErrorCode::HrisEmployeeAlreadyExists,
+        "HRIS.EMPLOYEE_ALREADY_EXISTS",
+    ),
+    (
+        ErrorCode::AiApplyJobFeedImportAlreadyRunning,
+        "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING",
+    ),
+    (
+        ErrorCode::AiApplyJobFeedImportTimedOut,
+        "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT",
+    ),
 ];
 
 /// The family of an error code: the part before the first `.`.
@@ -231,7 +291,11 @@ impl RateLimit {
 
 /// `Retry-After` as seconds or an HTTP date, relative to now.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -316,7 +380,11 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 fn format_api(e: &ApiError) -> String {
     let code = e.raw_code.as_deref().unwrap_or("no code");
-    let mut s = format!("Kombo API error {} ({code}): {}", e.status.as_u16(), e.message);
+    let mut s = format!(
+        "Kombo API error {} ({code}): {}",
+        e.status.as_u16(),
+        e.message
+    );
     if let Some(url) = &e.log_url {
         s.push_str(&format!(" (log: {url})"));
     }
@@ -413,20 +481,21 @@ struct Envelope {
 }
 
 #[derive(serde::Deserialize)]
-struct EnvelopeError {
+pub(crate) struct EnvelopeError {
     #[serde(default)]
-    code: Option<String>,
+    pub(crate) code: Option<String>,
     #[serde(default)]
-    title: Option<String>,
-    message: String,
+    pub(crate) title: Option<String>,
+    pub(crate) message: String,
     #[serde(default)]
-    log_url: Option<String>,
+    pub(crate) log_url: Option<String>,
 }
 
 /// Parses Kombo's error envelope from a body (used for retry decisions too).
-pub(crate) fn parse_envelope(body: &[u8]) -> Option<(Option<String>, Option<String>, String, Option<String>)> {
-    let e: Envelope = serde_json::from_slice(body).ok()?;
-    Some((e.error.code, e.error.title, e.error.message, e.error.log_url))
+pub(crate) fn parse_envelope(body: &[u8]) -> Option<EnvelopeError> {
+    serde_json::from_slice::<Envelope>(body)
+        .ok()
+        .map(|e| e.error)
 }
 
 fn unexpected_from_parts(
@@ -457,12 +526,12 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
                 let headers = value.headers().clone();
                 let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
                 match parse_envelope(&body) {
-                    Some((raw_code, title, message, log_url)) => Error::Api(Box::new(ApiError {
+                    Some(e) => Error::Api(Box::new(ApiError {
                         status,
-                        raw_code,
-                        title,
-                        message,
-                        log_url,
+                        raw_code: e.code,
+                        title: e.title,
+                        message: e.message,
+                        log_url: e.log_url,
                         headers,
                     })),
                     None => unexpected_from_parts(
@@ -526,9 +595,15 @@ mod tests {
         h.insert("retry-after", "7".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
         let later = std::time::SystemTime::now() + Duration::from_secs(120);
-        h.insert("retry-after", httpdate::fmt_http_date(later).parse().unwrap());
+        h.insert(
+            "retry-after",
+            httpdate::fmt_http_date(later).parse().unwrap(),
+        );
         let d = retry_after(&h).unwrap();
-        assert!(d <= Duration::from_secs(120) && d >= Duration::from_secs(118), "{d:?}");
+        assert!(
+            d <= Duration::from_secs(120) && d >= Duration::from_secs(118),
+            "{d:?}"
+        );
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
     }

@@ -37,6 +37,7 @@ pub mod mock;
 
 pub use client::{
     API_KEY_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Kombo, KomboBuilder, default_user_agent,
+    http_client_builder,
 };
 pub use error::{
     ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, RateLimit, UnexpectedResponse,
@@ -64,3 +65,7 @@ pub fn parse_url(text: &str) -> Result<url::Url, Error> {
         }))
     })
 }
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -187,7 +187,11 @@ pub fn error_envelope(code: Option<&str>, message: &str) -> Value {
 
 async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Reply, Infallible> {
     let (parts, body) = request.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let path = parts
         .uri
         .path_and_query()
@@ -280,7 +284,10 @@ fn matches_template(template: &str, path: &str) -> Option<Vec<String>> {
 
 fn route(method: &str, path: &str, body: &[u8]) -> Reply {
     let Some(relative) = path.strip_prefix("/v1") else {
-        return json_reply(StatusCode::NOT_FOUND, &error_envelope(None, "Not found: the API lives under /v1."));
+        return json_reply(
+            StatusCode::NOT_FOUND,
+            &error_envelope(None, "Not found: the API lives under /v1."),
+        );
     };
     let operation = operations::ALL
         .iter()
@@ -289,11 +296,17 @@ fn route(method: &str, path: &str, body: &[u8]) -> Reply {
         Some("create_reconnection_link") => create_reconnection_link(body),
         Some(other) => json_reply(
             StatusCode::NOT_IMPLEMENTED,
-            &error_envelope(Some("PLATFORM.UNKNOWN_ERROR"), &format!("`{other}` is not mocked.")),
+            &error_envelope(
+                Some("PLATFORM.UNKNOWN_ERROR"),
+                &format!("`{other}` is not mocked."),
+            ),
         ),
         None => json_reply(
             StatusCode::NOT_FOUND,
-            &error_envelope(None, &format!("No operation {method} {relative} in the spec.")),
+            &error_envelope(
+                None,
+                &format!("No operation {method} {relative} in the spec."),
+            ),
         ),
     }
 }

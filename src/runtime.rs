@@ -59,12 +59,14 @@ impl ClientHooks<Runtime> for Client {
             .map_err(progenitor_client::Error::InvalidRequest)?;
         let headers = request.headers_mut();
         headers.remove(GENERATOR_VERSION_HEADER);
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", runtime.api_key.expose_secret()))
-            .map_err(|_| {
-                progenitor_client::Error::InvalidRequest(
-                    "the API key contains characters not allowed in an HTTP header".to_owned(),
-                )
-            })?;
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", runtime.api_key.expose_secret())).map_err(
+                |_| {
+                    progenitor_client::Error::InvalidRequest(
+                        "the API key contains characters not allowed in an HTTP header".to_owned(),
+                    )
+                },
+            )?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         if let Some(spec) = spec {
@@ -109,7 +111,9 @@ impl ClientHooks<Runtime> for Client {
             *copy.headers_mut() = response.headers().clone();
             copy.extensions_mut().insert(BufferedBody(body));
             copy.extensions_mut().insert(reason.clone());
-            return Err(progenitor_client::Error::UnexpectedResponse(Response::from(copy)));
+            return Err(progenitor_client::Error::UnexpectedResponse(
+                Response::from(copy),
+            ));
         }
         Ok(())
     }
@@ -279,7 +283,7 @@ async fn tokio_sleep(d: Duration) {
 
 fn response_log_url(response: &Response) -> Option<String> {
     let body = response.extensions().get::<BufferedBody>()?;
-    parse_envelope(&body.0).and_then(|(_, _, _, log_url)| log_url)
+    parse_envelope(&body.0).and_then(|e| e.log_url)
 }
 
 /// Reads the whole body (Kombo answers with small JSON documents), keeps it in
@@ -320,7 +324,7 @@ impl RetryPolicy {
         }
         let status = response.status();
         let body = response.extensions().get::<BufferedBody>();
-        let code = body.and_then(|b| parse_envelope(&b.0)).map(|(code, ..)| code);
+        let code = body.and_then(|b| parse_envelope(&b.0)).map(|e| e.code);
         let retryable = match code {
             Some(Some(code)) => crate::ErrorCode::parse(&code).is_retryable(),
             // A 503 without a Kombo body: the load balancer, not the API.

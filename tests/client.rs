@@ -51,7 +51,11 @@ struct Sequence(Mutex<Vec<ResponseTemplate>>);
 impl Respond for Sequence {
     fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
         let mut items = self.0.lock().unwrap();
-        if items.len() > 1 { items.remove(0) } else { items[0].clone() }
+        if items.len() > 1 {
+            items.remove(0)
+        } else {
+            items[0].clone()
+        }
     }
 }
 
@@ -73,7 +77,11 @@ fn regions_give_their_base_urls() {
     let eu = Kombo::builder().api_key(KEY).build().unwrap();
     assert_eq!(eu.base_url(), "https://api.kombo.dev/v1");
     assert_eq!(eu.region(), &Region::Eu);
-    let us = Kombo::builder().api_key(KEY).region(Region::Us).build().unwrap();
+    let us = Kombo::builder()
+        .api_key(KEY)
+        .region(Region::Us)
+        .build()
+        .unwrap();
     assert_eq!(us.base_url(), "https://api.us.kombo.dev/v1");
     let custom = Kombo::builder()
         .api_key(KEY)
@@ -92,13 +100,20 @@ fn build_errors_are_clear() {
     assert!(e.to_string().contains("KOMBO_API_KEY"), "{e}");
     let e = Kombo::builder().api_key("  ").build().unwrap_err();
     assert!(e.to_string().contains("empty"), "{e}");
-    let e = Kombo::builder().api_key(KEY).base_url("ftp://x/v1").build().unwrap_err();
+    let e = Kombo::builder()
+        .api_key(KEY)
+        .base_url("ftp://x/v1")
+        .build()
+        .unwrap_err();
     assert!(e.to_string().contains("http or https"), "{e}");
 }
 
 #[tokio::test]
 async fn the_key_is_sent_as_bearer_and_never_shown() {
-    let server = server_with(vec![ResponseTemplate::new(401).set_body_json(error_body("PLATFORM.AUTHENTICATION_INVALID"))]).await;
+    let server = server_with(vec![
+        ResponseTemplate::new(401).set_body_json(error_body("PLATFORM.AUTHENTICATION_INVALID")),
+    ])
+    .await;
     let builder = Kombo::builder().api_key(KEY);
     assert!(!format!("{builder:?}").contains(KEY));
     let kombo = client(&server, RetryPolicy::disabled());
@@ -120,10 +135,18 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
     };
 
     let request = &server.received_requests().await.unwrap()[0];
-    assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {KEY}"));
+    assert_eq!(
+        request.headers.get("authorization").unwrap(),
+        &format!("Bearer {KEY}")
+    );
     let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("create_reconnection_link"), "{logs}");
-    for shown in [format!("{kombo:?}"), format!("{error:?}"), error.to_string(), logs] {
+    for shown in [
+        format!("{kombo:?}"),
+        format!("{error:?}"),
+        error.to_string(),
+        logs,
+    ] {
         assert!(!shown.contains(KEY), "key leaked in: {shown}");
     }
 }
@@ -149,8 +172,13 @@ async fn every_error_family_keeps_code_and_status() {
         (409, "HRIS.EMPLOYEE_ALREADY_EXISTS"),
         (400, "BRAND_NEW.CODE"),
     ] {
-        let server = server_with(vec![ResponseTemplate::new(status).set_body_json(error_body(code))]).await;
-        let e = relink(&client(&server, RetryPolicy::disabled())).await.unwrap_err();
+        let server = server_with(vec![
+            ResponseTemplate::new(status).set_body_json(error_body(code)),
+        ])
+        .await;
+        let e = relink(&client(&server, RetryPolicy::disabled()))
+            .await
+            .unwrap_err();
         assert_eq!(e.status().unwrap().as_u16(), status, "{code}");
         assert_eq!(e.code().unwrap().as_str(), code);
     }
@@ -160,16 +188,40 @@ async fn every_error_family_keeps_code_and_status() {
 async fn unexpected_bodies_keep_status_content_type_and_snippet() {
     let html = "<html><body>503 Service Temporarily Unavailable</body></html>";
     let cases = [
-        (ResponseTemplate::new(503).set_body_raw(html, "text/html"), 503, Some("text/html"), "503 Service"),
-        (ResponseTemplate::new(502).set_body_raw("bad gateway", "text/plain"), 502, Some("text/plain"), "bad gateway"),
+        (
+            ResponseTemplate::new(503).set_body_raw(html, "text/html"),
+            503,
+            Some("text/html"),
+            "503 Service",
+        ),
+        (
+            ResponseTemplate::new(502).set_body_raw("bad gateway", "text/plain"),
+            502,
+            Some("text/plain"),
+            "bad gateway",
+        ),
         (ResponseTemplate::new(500), 500, None, ""),
-        (ResponseTemplate::new(200).set_body_raw("{\"status\":\"succ", "application/json"), 200, Some("application/json"), "{\"status\""),
-        (ResponseTemplate::new(400).set_body_json(json!({"unexpected": true})), 400, Some("application/json"), "unexpected"),
+        (
+            ResponseTemplate::new(200).set_body_raw("{\"status\":\"succ", "application/json"),
+            200,
+            Some("application/json"),
+            "{\"status\"",
+        ),
+        (
+            ResponseTemplate::new(400).set_body_json(json!({"unexpected": true})),
+            400,
+            Some("application/json"),
+            "unexpected",
+        ),
     ];
     for (template, status, content_type, snippet) in cases {
         let server = server_with(vec![template]).await;
-        let e = relink(&client(&server, RetryPolicy::disabled())).await.unwrap_err();
-        let Error::UnexpectedResponse(u) = &e else { panic!("{status}: {e:?}") };
+        let e = relink(&client(&server, RetryPolicy::disabled()))
+            .await
+            .unwrap_err();
+        let Error::UnexpectedResponse(u) = &e else {
+            panic!("{status}: {e:?}")
+        };
         assert_eq!(u.status.map(|s| s.as_u16()), Some(status), "{e}");
         assert_eq!(u.content_type.as_deref(), content_type, "{e}");
         assert!(u.body_snippet.contains(snippet), "{e}");
@@ -183,7 +235,12 @@ async fn rate_limited_twice_then_success() {
         .set_body_json(error_body("PLATFORM.RATE_LIMIT_EXCEEDED"))
         .insert_header("ratelimit-limit", "100")
         .insert_header("ratelimit-remaining", "0");
-    let server = server_with(vec![limited.clone(), limited, ResponseTemplate::new(200).set_body_json(ok_body())]).await;
+    let server = server_with(vec![
+        limited.clone(),
+        limited,
+        ResponseTemplate::new(200).set_body_json(ok_body()),
+    ])
+    .await;
     let link = relink(&client(&server, fast_retries())).await.unwrap();
     assert!(link.starts_with("https://connect.kombo.dev"));
     assert_eq!(request_count(&server).await, 3);
@@ -191,7 +248,11 @@ async fn rate_limited_twice_then_success() {
 
 #[tokio::test]
 async fn conflicts_and_other_4xx_are_not_retried() {
-    for (status, code) in [(409, "INTEGRATION.SETUP_INCOMPLETE"), (400, "PLATFORM.INPUT_INVALID"), (429, "")] {
+    for (status, code) in [
+        (409, "INTEGRATION.SETUP_INCOMPLETE"),
+        (400, "PLATFORM.INPUT_INVALID"),
+        (429, ""),
+    ] {
         let template = if code.is_empty() {
             ResponseTemplate::new(status).set_body_raw("slow down", "text/plain")
         } else {
@@ -206,8 +267,13 @@ async fn conflicts_and_other_4xx_are_not_retried() {
 
 #[tokio::test]
 async fn attempts_are_bounded_and_the_last_error_is_returned() {
-    let server = server_with(vec![ResponseTemplate::new(503).set_body_raw("<html>down</html>", "text/html")]).await;
-    let e = relink(&client(&server, fast_retries().max_attempts(4))).await.unwrap_err();
+    let server = server_with(vec![
+        ResponseTemplate::new(503).set_body_raw("<html>down</html>", "text/html"),
+    ])
+    .await;
+    let e = relink(&client(&server, fast_retries().max_attempts(4)))
+        .await
+        .unwrap_err();
     assert_eq!(request_count(&server).await, 4);
     assert!(e.is_retryable());
     assert_eq!(e.status().unwrap().as_u16(), 503);
@@ -218,11 +284,19 @@ async fn retry_after_is_honoured() {
     let limited = ResponseTemplate::new(429)
         .set_body_json(error_body("REMOTE.RATE_LIMIT_EXCEEDED"))
         .insert_header("retry-after", "1");
-    let server = server_with(vec![limited, ResponseTemplate::new(200).set_body_json(ok_body())]).await;
+    let server = server_with(vec![
+        limited,
+        ResponseTemplate::new(200).set_body_json(ok_body()),
+    ])
+    .await;
     let started = Instant::now();
     relink(&client(&server, fast_retries())).await.unwrap();
     // The backoff alone would wait 10 ms; the server asked for a second.
-    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(request_count(&server).await, 2);
 }
 
@@ -236,23 +310,33 @@ async fn a_retry_after_beyond_the_limit_is_returned_to_the_caller() {
     let e = relink(&client(&server, fast_retries())).await.unwrap_err();
     assert_eq!(request_count(&server).await, 1);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(3600)));
-    assert_eq!(e.rate_limit().unwrap().reset, Some(Duration::from_secs(3600)));
+    assert_eq!(
+        e.rate_limit().unwrap().reset,
+        Some(Duration::from_secs(3600))
+    );
 }
 
 #[tokio::test]
 async fn retries_can_be_switched_off() {
-    let server = server_with(vec![ResponseTemplate::new(429).set_body_json(error_body("PLATFORM.RATE_LIMIT_EXCEEDED"))]).await;
-    let e = relink(&client(&server, RetryPolicy::disabled())).await.unwrap_err();
+    let server = server_with(vec![
+        ResponseTemplate::new(429).set_body_json(error_body("PLATFORM.RATE_LIMIT_EXCEEDED")),
+    ])
+    .await;
+    let e = relink(&client(&server, RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some(ErrorCode::PlatformRateLimitExceeded));
     assert_eq!(request_count(&server).await, 1);
 }
 
 #[tokio::test]
 async fn rate_limit_headers_are_readable_on_success() {
-    let server = server_with(vec![ResponseTemplate::new(200)
-        .set_body_json(ok_body())
-        .insert_header("ratelimit-remaining", "42")
-        .insert_header("concurrency-limit", "30")])
+    let server = server_with(vec![
+        ResponseTemplate::new(200)
+            .set_body_json(ok_body())
+            .insert_header("ratelimit-remaining", "42")
+            .insert_header("concurrency-limit", "30"),
+    ])
     .await;
     let response = client(&server, RetryPolicy::disabled())
         .create_reconnection_link()
@@ -267,7 +351,12 @@ async fn rate_limit_headers_are_readable_on_success() {
 
 #[tokio::test]
 async fn a_slow_server_times_out_as_a_transport_error() {
-    let server = server_with(vec![ResponseTemplate::new(200).set_body_json(ok_body()).set_delay(Duration::from_secs(5))]).await;
+    let server = server_with(vec![
+        ResponseTemplate::new(200)
+            .set_body_json(ok_body())
+            .set_delay(Duration::from_secs(5)),
+    ])
+    .await;
     let kombo = Kombo::builder()
         .api_key(KEY)
         .base_url(&format!("{}/v1", server.uri()))
@@ -275,7 +364,9 @@ async fn a_slow_server_times_out_as_a_transport_error() {
         .build()
         .unwrap();
     let e = relink(&kombo).await.unwrap_err();
-    let Error::Transport(inner) = &e else { panic!("{e:?}") };
+    let Error::Transport(inner) = &e else {
+        panic!("{e:?}")
+    };
     assert!(inner.is_timeout(), "{e}");
     // A timed-out request may have been processed: not retried.
     assert_eq!(request_count(&server).await, 1);
@@ -284,7 +375,11 @@ async fn a_slow_server_times_out_as_a_transport_error() {
 #[tokio::test]
 async fn refused_connections_are_retried_then_reported() {
     // Bind and drop to get a port nobody listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let kombo = Kombo::builder()
         .api_key(KEY)
         .base_url(&format!("http://127.0.0.1:{port}/v1"))
@@ -292,7 +387,9 @@ async fn refused_connections_are_retried_then_reported() {
         .build()
         .unwrap();
     let e = relink(&kombo).await.unwrap_err();
-    let Error::Transport(inner) = &e else { panic!("{e:?}") };
+    let Error::Transport(inner) = &e else {
+        panic!("{e:?}")
+    };
     assert!(inner.is_connect());
     assert!(e.is_retryable());
 }

@@ -41,7 +41,9 @@ async fn sends_defaults_and_parses_the_link() {
     Mock::given(method("POST"))
         .and(path(RELINK_PATH))
         .and(header("authorization", "Bearer test-key-123"))
-        .and(body_json(json!({"language": "en", "link_type": "EMBEDDED"})))
+        .and(body_json(
+            json!({"language": "en", "link_type": "EMBEDDED"}),
+        ))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(link_body("https://connect.kombo.dev/v1?token=abc")),
@@ -105,7 +107,10 @@ async fn sends_every_field_and_explicit_null() {
         bodies[0],
         json!({"language": "de", "scope_config_id": "9Pv6aCFwNDEzPNmwjSsY9SQx", "link_type": "MAGIC_LINK"})
     );
-    assert_eq!(bodies[1], json!({"language": null, "link_type": "EMBEDDED"}));
+    assert_eq!(
+        bodies[1],
+        json!({"language": null, "link_type": "EMBEDDED"})
+    );
 }
 
 async fn error_for(status: u16, body: Value) -> Error {
@@ -145,7 +150,10 @@ async fn unknown_error_code_is_an_api_error_not_a_payload_failure() {
     assert_eq!(e.code(), Some(ErrorCode::IntegrationModelNotAvailable));
     let e = error_for(422, error_body(json!("LMS.SOMETHING_NEW"))).await;
     assert_eq!(e.status().map(|s| s.as_u16()), Some(422));
-    assert_eq!(e.code(), Some(ErrorCode::Unknown("LMS.SOMETHING_NEW".into())));
+    assert_eq!(
+        e.code(),
+        Some(ErrorCode::Unknown("LMS.SOMETHING_NEW".into()))
+    );
 }
 
 #[tokio::test]
@@ -203,7 +211,16 @@ async fn ids_with_slashes_are_encoded() {
 #[tokio::test]
 async fn missing_integration_id_is_an_invalid_request() {
     let server = MockServer::start().await;
-    let e = Error::from(client(&server).create_reconnection_link().send().await.unwrap_err());
-    assert!(matches!(e, Error::InvalidRequest(ref m) if m.contains("integration_id")), "{e}");
+    let e = Error::from(
+        client(&server)
+            .create_reconnection_link()
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(
+        matches!(e, Error::InvalidRequest(ref m) if m.contains("integration_id")),
+        "{e}"
+    );
     let _ = Duration::ZERO;
 }

@@ -10,7 +10,11 @@ fn assert_same(what: &str, committed: &str, built: &str) {
         return;
     }
     let (c, b): (Vec<&str>, Vec<&str>) = (committed.lines().collect(), built.lines().collect());
-    let first = c.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(c.len().min(b.len()));
+    let first = c
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(c.len().min(b.len()));
     let show = |lines: &[&str]| {
         lines
             .iter()
@@ -41,10 +45,20 @@ fn committed_client_matches_the_build() {
 fn committed_normalized_spec_matches_the_build() {
     let spec = std::fs::read_to_string("openapi/kombo.yaml").unwrap();
     let generated = kombo_codegen::generate(&spec, &kombo_codegen::kombo_options()).unwrap();
-    let committed = std::fs::read_to_string("generated/kombo.normalized.yaml")
-        .unwrap_or_else(|e| panic!("generated/kombo.normalized.yaml: {e}; create it with: {REFRESH}"));
-    assert_same("generated/kombo.normalized.yaml", &committed, &generated.normalized_yaml);
-    assert_same("generated/kombo_client.rs", &generated.code, include_str!(concat!(env!("OUT_DIR"), "/kombo_client.rs")));
+    let committed =
+        std::fs::read_to_string("generated/kombo.normalized.yaml").unwrap_or_else(|e| {
+            panic!("generated/kombo.normalized.yaml: {e}; create it with: {REFRESH}")
+        });
+    assert_same(
+        "generated/kombo.normalized.yaml",
+        &committed,
+        &generated.normalized_yaml,
+    );
+    assert_same(
+        "generated/kombo_client.rs",
+        &generated.code,
+        include_str!(concat!(env!("OUT_DIR"), "/kombo_client.rs")),
+    );
 }
 
 #[test]
@@ -62,7 +76,11 @@ fn vendored_spec_parses_and_names_the_relink_operation() {
 fn vendored_spec_is_the_seed_yaml_block_byte_for_byte() {
     let seed = Path::new("../shared/seed/000_acda983bfb44100b.txt");
     let Ok(page) = std::fs::read_to_string(seed) else {
-        assert!(std::env::var_os("CI").is_none(), "CI must see {}", seed.display());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must see {}",
+            seed.display()
+        );
         eprintln!("skipped: {} is not beside this checkout", seed.display());
         return;
     };

@@ -154,10 +154,13 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         .retry(RetryPolicy::default().max_attempts(args.max_attempts))
         .user_agent(format!("kombo-cli/{}", env!("CARGO_PKG_VERSION")));
     if args.mock {
-        let server = MockServer::start()
-            .await
-            .map_err(|e| Failure { code: 3, message: format!("cannot start the mock server: {e}") })?;
-        builder = builder.api_key(MockServer::API_KEY).base_url(&server.base_url());
+        let server = MockServer::start().await.map_err(|e| Failure {
+            code: 3,
+            message: format!("cannot start the mock server: {e}"),
+        })?;
+        builder = builder
+            .api_key(MockServer::API_KEY)
+            .base_url(&server.base_url());
         _mock = Some(server);
     } else {
         let key = std::env::var(kombo::API_KEY_ENV).unwrap_or_default();
@@ -194,8 +197,10 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         .map_err(Error::from)?
         .into_inner();
     if args.json {
-        serde_json::to_string_pretty(&response)
-            .map_err(|e| Failure { code: 3, message: format!("cannot print the response: {e}") })
+        serde_json::to_string_pretty(&response).map_err(|e| Failure {
+            code: 3,
+            message: format!("cannot print the response: {e}"),
+        })
     } else {
         Ok(response.data.link)
     }
@@ -203,7 +208,10 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

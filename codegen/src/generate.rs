@@ -73,7 +73,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         let path = e.path().to_string();
         CodegenError::at(
             format!("/{}", path.replace('.', "/")),
-            format!("not a valid OpenAPI 3.0 document after normalization: {}", e.inner()),
+            format!(
+                "not a valid OpenAPI 3.0 document after normalization: {}",
+                e.inner()
+            ),
         )
     })?;
 
@@ -85,9 +88,9 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("PartialEq");
     if let Some(inner) = &options.inner_type {
-        let inner: TokenStream = inner
-            .parse()
-            .map_err(|e| CodegenError::at("", format!("inner type {inner:?} is not a path: {e}")))?;
+        let inner: TokenStream = inner.parse().map_err(|e| {
+            CodegenError::at("", format!("inner type {inner:?} is not a path: {e}"))
+        })?;
         settings
             .with_inner_type(inner)
             .with_hooks(progenitor::HooksMode::Expected);
@@ -132,7 +135,10 @@ fn run_generator(
     std::panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(CodegenError::at("", format!("progenitor rejected the spec: {e}"))),
+        Ok(Err(e)) => Err(CodegenError::at(
+            "",
+            format!("progenitor rejected the spec: {e}"),
+        )),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()

@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use kombo_codegen::{CodegenError, NORMALIZED_FILE, diff, generate, kombo_options, write_snapshot};
 
 #[derive(Parser)]
-#[command(name = "kombo-codegen", version, about = "Generate and review the Kombo client")]
+#[command(
+    name = "kombo-codegen",
+    version,
+    about = "Generate and review the Kombo client"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -144,7 +144,10 @@ pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
 pub fn apply_names(doc: &mut Value) -> Result<Vec<OperationName>, CodegenError> {
     let names = choose_names(doc)?;
     for name in &names {
-        if let Some(op) = doc.pointer_mut(&name.pointer).and_then(Value::as_object_mut) {
+        if let Some(op) = doc
+            .pointer_mut(&name.pointer)
+            .and_then(Value::as_object_mut)
+        {
             op.insert("operationId".into(), json!(name.method));
             op.insert(ORIGINAL_OPERATION_ID.into(), json!(name.operation_id));
         }
@@ -206,7 +209,8 @@ mod tests {
 
     #[test]
     fn apply_keeps_the_original_id() {
-        let mut doc = json!({"paths": {"/a": {"post": {"operationId": "PostA", "summary": "Do it"}}}});
+        let mut doc =
+            json!({"paths": {"/a": {"post": {"operationId": "PostA", "summary": "Do it"}}}});
         apply_names(&mut doc).unwrap();
         assert_eq!(doc["paths"]["/a"]["post"]["operationId"], "do_it");
         assert_eq!(doc["paths"]["/a"]["post"][ORIGINAL_OPERATION_ID], "PostA");

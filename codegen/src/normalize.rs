@@ -638,9 +638,12 @@ fn is_null_branch(branch: &Value) -> bool {
     let Some(obj) = branch.as_object() else {
         return false;
     };
-    let only_annotations = obj
-        .keys()
-        .all(|k| matches!(k.as_str(), "type" | "enum" | "const" | "description" | "title"));
+    let only_annotations = obj.keys().all(|k| {
+        matches!(
+            k.as_str(),
+            "type" | "enum" | "const" | "description" | "title"
+        )
+    });
     let null_type = match obj.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(ts)) => ts.iter().all(|t| t == "null"),
@@ -745,7 +748,7 @@ fn open_string_union(obj: &mut Map<String, Value>) {
         };
         if branches.len() < 2
             || !branches.iter().all(is_string)
-            || !branches.iter().any(|b| plain(b))
+            || !branches.iter().any(&plain)
             || !branches.iter().all(|b| plain(b) || enum_only(b))
         {
             continue;
@@ -810,9 +813,7 @@ fn split_responses_default(doc: &mut Value) {
                 continue;
             };
             for range in ["4XX", "5XX"] {
-                responses
-                    .entry(range)
-                    .or_insert_with(|| default.clone());
+                responses.entry(range).or_insert_with(|| default.clone());
             }
         }
     }

@@ -88,7 +88,10 @@ pub fn remove_scoped_headers(doc: &mut Value, scoped: &[String]) -> Result<(), C
                 .collect();
             if op.contains_key(SCOPED_HEADERS_EXTENSION) {
                 return Err(CodegenError::at(
-                    push_pointer(&format!("{}/{method}", push_pointer("/paths", path)), SCOPED_HEADERS_EXTENSION),
+                    push_pointer(
+                        &format!("{}/{method}", push_pointer("/paths", path)),
+                        SCOPED_HEADERS_EXTENSION,
+                    ),
                     "the spec already uses this extension name",
                 ));
             }
@@ -105,7 +108,10 @@ pub fn operation_table(doc: &Value, _scoped: &[String]) -> Result<TokenStream, C
     for (path, item) in paths.into_iter().flatten() {
         for method in HTTP_METHODS {
             let Some(op) = item.get(method) else { continue };
-            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             let spec_id = op
                 .get(ORIGINAL_OPERATION_ID)
                 .and_then(Value::as_str)
@@ -192,8 +198,14 @@ mod tests {
         });
         remove_scoped_headers(&mut doc, &["X-Integration-Id".into()]).unwrap();
         let op = &doc["paths"]["/x"]["get"];
-        assert_eq!(op["parameters"], json!([{"in": "query", "name": "cursor", "schema": {"type": "string"}}]));
-        assert_eq!(op[SCOPED_HEADERS_EXTENSION], json!([{"name": "X-Integration-Id", "required": true}]));
+        assert_eq!(
+            op["parameters"],
+            json!([{"in": "query", "name": "cursor", "schema": {"type": "string"}}])
+        );
+        assert_eq!(
+            op[SCOPED_HEADERS_EXTENSION],
+            json!([{"name": "X-Integration-Id", "required": true}])
+        );
     }
 
     #[test]

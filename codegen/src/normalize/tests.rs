@@ -20,13 +20,19 @@ fn type_with_null_becomes_nullable() {
         schema(json!({"type": ["string", "null"], "format": "uri"})),
         json!({"type": "string", "format": "uri", "nullable": true})
     );
-    assert_eq!(schema(json!({"type": ["integer"]})), json!({"type": "integer"}));
+    assert_eq!(
+        schema(json!({"type": ["integer"]})),
+        json!({"type": "integer"})
+    );
 }
 
 #[test]
 fn type_null_alone_becomes_null_enum() {
     assert_eq!(schema(json!({"type": "null"})), json!({"enum": [null]}));
-    assert_eq!(schema(json!({"type": ["null"], "description": "d"})), json!({"description": "d", "enum": [null]}));
+    assert_eq!(
+        schema(json!({"type": ["null"], "description": "d"})),
+        json!({"description": "d", "enum": [null]})
+    );
 }
 
 #[test]
@@ -42,7 +48,10 @@ fn const_becomes_single_value_enum() {
         schema(json!({"type": "string", "const": "success"})),
         json!({"type": "string", "enum": ["success"]})
     );
-    assert_eq!(schema(json!({"type": "boolean", "const": true})), json!({"type": "boolean", "enum": [true]}));
+    assert_eq!(
+        schema(json!({"type": "boolean", "const": true})),
+        json!({"type": "boolean", "enum": [true]})
+    );
     let e = schema_err(json!({"type": "string", "const": "a", "enum": ["b"]}));
     assert_eq!(e.pointer, "/s/const");
 }
@@ -75,7 +84,10 @@ fn examples_array_becomes_example() {
         schema(json!({"type": "string", "examples": ["a", "b"]})),
         json!({"type": "string", "example": "a", "x-examples": ["b"]})
     );
-    assert_eq!(schema(json!({"type": "string", "examples": ["a"]})), json!({"type": "string", "example": "a"}));
+    assert_eq!(
+        schema(json!({"type": "string", "examples": ["a"]})),
+        json!({"type": "string", "example": "a"})
+    );
 }
 
 #[test]
@@ -89,7 +101,9 @@ fn null_branch_of_anyof_with_a_ref_becomes_nullable_allof() {
 #[test]
 fn null_branch_of_oneof_with_inline_schema_is_merged() {
     assert_eq!(
-        schema(json!({"description": "d", "oneOf": [{"type": "object", "properties": {"x": {"type": "string"}}}, {"type": "null"}]})),
+        schema(
+            json!({"description": "d", "oneOf": [{"type": "object", "properties": {"x": {"type": "string"}}}, {"type": "null"}]})
+        ),
         json!({"description": "d", "nullable": true, "type": "object", "properties": {"x": {"type": "string"}}})
     );
 }
@@ -151,7 +165,10 @@ fn property_names_that_are_keywords_are_not_rewritten() {
 #[test]
 fn example_values_are_not_rewritten() {
     let out = schema(json!({"type": "object", "example": {"type": ["null"], "const": 1}}));
-    assert_eq!(out, json!({"type": "object", "example": {"type": ["null"], "const": 1}}));
+    assert_eq!(
+        out,
+        json!({"type": "object", "example": {"type": ["null"], "const": 1}})
+    );
 }
 
 #[test]
@@ -161,14 +178,26 @@ fn nested_positions_are_walked() {
         "items": {"type": "object", "additionalProperties": {"type": ["string", "null"]},
                   "properties": {"a": {"allOf": [{"type": ["integer", "null"]}]}}}
     }));
-    assert_eq!(out["items"]["additionalProperties"], json!({"type": "string", "nullable": true}));
-    assert_eq!(out["items"]["properties"]["a"]["allOf"][0], json!({"type": "integer", "nullable": true}));
+    assert_eq!(
+        out["items"]["additionalProperties"],
+        json!({"type": "string", "nullable": true})
+    );
+    assert_eq!(
+        out["items"]["properties"]["a"]["allOf"][0],
+        json!({"type": "integer", "nullable": true})
+    );
 }
 
 #[test]
 fn boolean_schemas() {
-    assert_eq!(schema(json!({"type": "object", "properties": {"any": true}}))["properties"]["any"], json!({}));
-    assert_eq!(schema_err(json!({"properties": {"never": false}})).pointer, "/s/properties/never");
+    assert_eq!(
+        schema(json!({"type": "object", "properties": {"any": true}}))["properties"]["any"],
+        json!({})
+    );
+    assert_eq!(
+        schema_err(json!({"properties": {"never": false}})).pointer,
+        "/s/properties/never"
+    );
     // additionalProperties: true is valid 3.0 and stays.
     assert_eq!(
         schema(json!({"type": "object", "additionalProperties": true})),
@@ -178,7 +207,9 @@ fn boolean_schemas() {
 
 #[test]
 fn unsupported_keywords_are_errors_naming_the_pointer() {
-    let e = schema_err(json!({"properties": {"p": {"type": "array", "prefixItems": [{"type": "string"}]}}}));
+    let e = schema_err(
+        json!({"properties": {"p": {"type": "array", "prefixItems": [{"type": "string"}]}}}),
+    );
     assert_eq!(e.pointer, "/s/properties/p/prefixItems");
     let e = schema_err(json!({"type": "object", "patternProperties": {"^x": {}}}));
     assert!(e.reason.contains("patternProperties"));
@@ -221,7 +252,11 @@ fn webhooks_and_dialect_are_removed_with_a_note() {
     assert!(out.document.get("webhooks").is_none());
     assert!(out.document.get("jsonSchemaDialect").is_none());
     assert_eq!(out.notes.len(), 2);
-    assert!(out.notes[0].contains("employee-updated, sync-finished"), "{:?}", out.notes);
+    assert!(
+        out.notes[0].contains("employee-updated, sync-finished"),
+        "{:?}",
+        out.notes
+    );
 }
 
 #[test]
@@ -234,35 +269,56 @@ fn default_beside_success_becomes_4xx_and_5xx() {
     ))
     .unwrap();
     let responses = &out.document["paths"]["/a"]["get"]["responses"];
-    assert_eq!(responses, &json!({"200": {"description": "ok"}, "4XX": error, "5XX": error}));
+    assert_eq!(
+        responses,
+        &json!({"200": {"description": "ok"}, "4XX": error, "5XX": error})
+    );
     // Without a success response `default` is left alone.
-    assert_eq!(out.document["paths"]["/b"]["get"]["responses"], json!({"default": {"description": "only"}}));
+    assert_eq!(
+        out.document["paths"]["/b"]["get"]["responses"],
+        json!({"default": {"description": "only"}})
+    );
 }
 
 #[test]
 fn response_enums_are_opened_and_request_enums_stay_closed() {
-    let body = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}});
+    let body =
+        json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}});
     let ok = json!({"description": "ok", "content": {"application/json": {"schema": {
-        "type": "object", "properties": {
-            "code": {"type": "string", "nullable": true, "enum": ["A", "B"]},
-            "status": {"type": "string", "enum": ["success"]},
-            "body": {"$ref": "#/components/schemas/Body"}
-        }}}}});
+    "type": "object", "properties": {
+        "code": {"type": "string", "nullable": true, "enum": ["A", "B"]},
+        "status": {"type": "string", "enum": ["success"]},
+        "body": {"$ref": "#/components/schemas/Body"}
+    }}}}});
     let out = normalize(doc(
         json!({"/a": {"post": {"requestBody": body, "responses": {"200": ok}}}}),
         json!({"Body": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["X", "Y"]}}}}),
     ))
     .unwrap();
-    let response = &out.document["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
-    assert_eq!(response["properties"]["code"][KNOWN_VALUES_EXTENSION], json!(["A", "B"]));
+    let response = &out.document["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(
+        response["properties"]["code"][KNOWN_VALUES_EXTENSION],
+        json!(["A", "B"])
+    );
     assert!(response["properties"]["code"].get("enum").is_none());
     // One-value enums (union tags) stay closed.
     assert_eq!(response["properties"]["status"]["enum"], json!(["success"]));
     // The shared component is copied for the response side.
-    assert_eq!(response["properties"]["body"]["$ref"], "#/components/schemas/BodyResponse");
+    assert_eq!(
+        response["properties"]["body"]["$ref"],
+        "#/components/schemas/BodyResponse"
+    );
     let schemas = &out.document["components"]["schemas"];
-    assert_eq!(schemas["Body"]["properties"]["kind"]["enum"], json!(["X", "Y"]));
-    assert!(schemas["BodyResponse"]["properties"]["kind"].get("enum").is_none());
+    assert_eq!(
+        schemas["Body"]["properties"]["kind"]["enum"],
+        json!(["X", "Y"])
+    );
+    assert!(
+        schemas["BodyResponse"]["properties"]["kind"]
+            .get("enum")
+            .is_none()
+    );
     assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
 }
 
@@ -277,11 +333,15 @@ fn shared_error_response_code_is_opened() {
         "type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": ["string", "null"], "enum": ["PLATFORM.A", "PLATFORM.B"]}}}}}}}}});
     let out = normalize(d).unwrap();
-    let code = &out.document["components"]["schemas"]["Err"]["properties"]["error"]["properties"]["code"];
+    let code =
+        &out.document["components"]["schemas"]["Err"]["properties"]["error"]["properties"]["code"];
     assert_eq!(code["type"], "string");
     assert_eq!(code["nullable"], true);
     assert!(code.get("enum").is_none(), "{code}");
-    assert_eq!(code[KNOWN_VALUES_EXTENSION], json!(["PLATFORM.A", "PLATFORM.B"]));
+    assert_eq!(
+        code[KNOWN_VALUES_EXTENSION],
+        json!(["PLATFORM.A", "PLATFORM.B"])
+    );
 }
 
 #[test]
@@ -293,7 +353,8 @@ fn schemas_in_parameters_and_headers_are_normalized() {
         }}}),
         json!({}),
     );
-    d["components"]["parameters"] = json!({"P": {"name": "p", "in": "query", "schema": {"const": "x"}}});
+    d["components"]["parameters"] =
+        json!({"P": {"name": "p", "in": "query", "schema": {"const": "x"}}});
     let out = normalize(d).unwrap();
     assert_eq!(
         out.document["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"],
@@ -303,7 +364,10 @@ fn schemas_in_parameters_and_headers_are_normalized() {
         out.document["paths"]["/a/{id}"]["get"]["responses"]["200"]["headers"]["h"]["schema"],
         json!({"type": "integer", "nullable": true})
     );
-    assert_eq!(out.document["components"]["parameters"]["P"]["schema"], json!({"enum": ["x"]}));
+    assert_eq!(
+        out.document["components"]["parameters"]["P"]["schema"],
+        json!({"enum": ["x"]})
+    );
 }
 
 #[test]
@@ -318,7 +382,10 @@ fn pointers_escape_slashes_in_path_keys() {
 
 #[test]
 fn inline_schemas_of_shared_responses_become_named_components() {
-    let mut d = doc(json!({}), json!({"ErrorResponseGeneral": {"type": "string"}}));
+    let mut d = doc(
+        json!({}),
+        json!({"ErrorResponseGeneral": {"type": "string"}}),
+    );
     d["components"]["responses"] = json!({
         "ErrorResponseGeneral": {"description": "e", "content": {"application/json": {"schema": {"type": "object"}}}},
         "Other": {"description": "o", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/X"}}}}
@@ -330,8 +397,14 @@ fn inline_schemas_of_shared_responses_become_named_components() {
         responses["ErrorResponseGeneral"]["content"]["application/json"]["schema"],
         json!({"$ref": "#/components/schemas/ErrorResponseGeneralBody"})
     );
-    assert_eq!(out["components"]["schemas"]["ErrorResponseGeneralBody"], json!({"type": "object"}));
-    assert_eq!(responses["Other"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/X"}));
+    assert_eq!(
+        out["components"]["schemas"]["ErrorResponseGeneralBody"],
+        json!({"type": "object"})
+    );
+    assert_eq!(
+        responses["Other"]["content"]["application/json"]["schema"],
+        json!({"$ref": "#/components/schemas/X"})
+    );
 }
 
 #[test]
@@ -343,7 +416,10 @@ fn unsupported_request_media_type_becomes_raw_body() {
     ))
     .unwrap();
     let op = &out.document["paths"]["/bulk"]["post"];
-    assert_eq!(op["requestBody"]["content"], json!({"application/octet-stream": {"schema": {"type": "string"}}}));
+    assert_eq!(
+        op["requestBody"]["content"],
+        json!({"application/octet-stream": {"schema": {"type": "string"}}})
+    );
     assert_eq!(op[REQUEST_CONTENT_TYPE_EXTENSION], "application/x-ndjson");
     assert_eq!(out.notes.len(), 1);
 }
@@ -361,7 +437,10 @@ fn scalar_parameter_refs_are_inlined() {
     let params = &out.document["paths"]["/a/{id}"]["get"]["parameters"];
     assert_eq!(params[0]["schema"], json!({"type": "string"}));
     // Enums keep their named type.
-    assert_eq!(params[1]["schema"], json!({"$ref": "#/components/schemas/Kind"}));
+    assert_eq!(
+        params[1]["schema"],
+        json!({"$ref": "#/components/schemas/Kind"})
+    );
     let schemas = out.document["components"]["schemas"].as_object().unwrap();
     assert!(!schemas.contains_key("Id"));
     assert!(schemas.contains_key("Kind"));
