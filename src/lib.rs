@@ -35,6 +35,11 @@ pub mod runtime;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+/// Test-only: the client generated from Kombo's merged 16-endpoint subset.
+#[cfg(feature = "spec-fixtures")]
+#[doc(hidden)]
+pub mod subset;
+
 pub use client::{
     API_KEY_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Kombo, KomboBuilder, default_user_agent,
     http_client_builder,

@@ -15,7 +15,6 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
 use crate::error::{parse_envelope, retry_after};
-use crate::generated::{Client, operations};
 use crate::retry::RetryPolicy;
 
 /// Run-time settings of a client. Built by [`crate::KomboBuilder`]; not constructible elsewhere.
@@ -47,76 +46,122 @@ pub(crate) struct RejectedBecause(pub(crate) String);
 /// Header each generated request carries but Kombo does not define.
 const GENERATOR_VERSION_HEADER: &str = "api-version";
 
-impl ClientHooks<Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let runtime = self.inner();
-        let spec = operations::find(info.operation_id);
-        check_path(self.baseurl(), request, info.operation_id, spec)
-            .map_err(progenitor_client::Error::InvalidRequest)?;
-        let headers = request.headers_mut();
-        headers.remove(GENERATOR_VERSION_HEADER);
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", runtime.api_key.expose_secret())).map_err(
-                |_| {
-                    progenitor_client::Error::InvalidRequest(
-                        "the API key contains characters not allowed in an HTTP header".to_owned(),
-                    )
-                },
-            )?;
-        auth.set_sensitive(true);
-        headers.insert(AUTHORIZATION, auth);
-        if let Some(spec) = spec {
-            apply_scoped_headers(runtime, spec, headers)
-                .map_err(progenitor_client::Error::InvalidRequest)?;
-            if let Some(content_type) = spec.request_content_type {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+/// The facts of one operation the hooks need (from a generated `operations` table).
+#[derive(Clone, Copy)]
+struct OperationFacts {
+    id: &'static str,
+    path: &'static str,
+    required_scoped_headers: &'static [&'static str],
+    optional_scoped_headers: &'static [&'static str],
+    request_content_type: Option<&'static str>,
+}
+
+/// Implements the hooks for a generated client and its `operations` table.
+macro_rules! impl_client_hooks {
+    ($client:ty, $operations:path) => {
+        impl ClientHooks<Runtime> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut Request,
+                info: &OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                use $operations as operations;
+                let facts = operations::find(info.operation_id).map(|s| OperationFacts {
+                    id: s.id,
+                    path: s.path,
+                    required_scoped_headers: s.required_scoped_headers,
+                    optional_scoped_headers: s.optional_scoped_headers,
+                    request_content_type: s.request_content_type,
+                });
+                prepare_request(self.baseurl(), self.inner(), request, info, facts)
+                    .map_err(progenitor_client::Error::InvalidRequest)
+            }
+
+            async fn exec(
+                &self,
+                request: Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<Response> {
+                execute(self.client(), self.inner(), request, info).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<Response>,
+                _info: &OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                match rejected_response(result) {
+                    Some(response) => Err(progenitor_client::Error::UnexpectedResponse(response)),
+                    None => Ok(()),
+                }
             }
         }
-        Ok(())
-    }
+    };
+}
 
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let span = tracing::info_span!(
-            "kombo.request",
-            operation = info.operation_id,
-            method = %request.method(),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            log_url = tracing::field::Empty,
-        );
-        execute_with_retries(self.client(), &self.inner().retry, request)
-            .instrument(span)
-            .await
-    }
+impl_client_hooks!(crate::generated::Client, crate::generated::operations);
+#[cfg(feature = "spec-fixtures")]
+impl_client_hooks!(crate::subset::Client, crate::subset::operations);
 
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if let Ok(response) = result
-            && let Some(reason) = response.extensions().get::<RejectedBecause>()
-        {
-            let body = response
-                .extensions()
-                .get::<BufferedBody>()
-                .map(|b| b.0.clone())
-                .unwrap_or_default();
-            let mut copy = http::Response::new(body.clone());
-            *copy.status_mut() = response.status();
-            *copy.headers_mut() = response.headers().clone();
-            copy.extensions_mut().insert(BufferedBody(body));
-            copy.extensions_mut().insert(reason.clone());
-            return Err(progenitor_client::Error::UnexpectedResponse(
-                Response::from(copy),
-            ));
+/// Checks the URL, sets authentication and scoped headers, drops the
+/// generator's `api-version` header, and restores a raw body's media type.
+fn prepare_request(
+    baseurl: &str,
+    runtime: &Runtime,
+    request: &mut Request,
+    info: &OperationInfo,
+    facts: Option<OperationFacts>,
+) -> Result<(), String> {
+    check_path(baseurl, request, info.operation_id, facts)?;
+    let headers = request.headers_mut();
+    headers.remove(GENERATOR_VERSION_HEADER);
+    let mut auth = HeaderValue::from_str(&format!("Bearer {}", runtime.api_key.expose_secret()))
+        .map_err(|_| "the API key contains characters not allowed in an HTTP header".to_owned())?;
+    auth.set_sensitive(true);
+    headers.insert(AUTHORIZATION, auth);
+    if let Some(facts) = facts {
+        apply_scoped_headers(runtime, facts, headers)?;
+        if let Some(content_type) = facts.request_content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
-        Ok(())
     }
+    Ok(())
+}
+
+async fn execute(
+    client: &reqwest::Client,
+    runtime: &Runtime,
+    request: Request,
+    info: &OperationInfo,
+) -> reqwest::Result<Response> {
+    let span = tracing::info_span!(
+        "kombo.request",
+        operation = info.operation_id,
+        method = %request.method(),
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        log_url = tracing::field::Empty,
+    );
+    execute_with_retries(client, &runtime.retry, request)
+        .instrument(span)
+        .await
+}
+
+/// A copy of a response marked by [`buffer`] as not described by the API.
+fn rejected_response(result: &reqwest::Result<Response>) -> Option<Response> {
+    let response = result.as_ref().ok()?;
+    let reason = response.extensions().get::<RejectedBecause>()?;
+    let body = response
+        .extensions()
+        .get::<BufferedBody>()
+        .map(|b| b.0.clone())
+        .unwrap_or_default();
+    let mut copy = http::Response::new(body.clone());
+    *copy.status_mut() = response.status();
+    *copy.headers_mut() = response.headers().clone();
+    copy.extensions_mut().insert(BufferedBody(body));
+    copy.extensions_mut().insert(reason.clone());
+    Some(Response::from(copy))
 }
 
 /// Refuses a request whose URL no longer follows the operation's path template,
@@ -126,7 +171,7 @@ fn check_path(
     baseurl: &str,
     request: &Request,
     operation: &str,
-    spec: Option<&operations::OperationSpec>,
+    spec: Option<OperationFacts>,
 ) -> Result<(), String> {
     let Some(spec) = spec else {
         return Ok(());
@@ -160,7 +205,7 @@ fn check_path(
 
 fn apply_scoped_headers(
     runtime: &Runtime,
-    spec: &operations::OperationSpec,
+    spec: OperationFacts,
     headers: &mut reqwest::header::HeaderMap,
 ) -> Result<(), String> {
     for name in spec

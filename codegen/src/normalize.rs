@@ -863,7 +863,17 @@ fn raw_request_bodies(doc: &mut Value, notes: &mut Vec<String>) {
             if progenitor_sends(&media_type) {
                 continue;
             }
-            if let Some(media) = content.shift_remove(&media_type) {
+            if let Some(mut media) = content.shift_remove(&media_type) {
+                // progenitor takes raw bodies as `type: string, format: binary`;
+                // the original schema stays beside it for readers.
+                if let Some(original) = media.get("schema").cloned() {
+                    let mut raw = json!({"type": "string", "format": "binary"});
+                    if let Some(d) = original.get("description") {
+                        raw["description"] = d.clone();
+                    }
+                    raw["x-kombo-schema"] = original;
+                    media["schema"] = raw;
+                }
                 content.insert("application/octet-stream".into(), media);
             }
             op.insert(REQUEST_CONTENT_TYPE_EXTENSION.into(), json!(media_type));
@@ -1071,11 +1081,22 @@ fn retarget_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
     }
 }
 
-/// The per-schema part of [`open_response_enums`].
+/// Extension marking a response schema that the spec types as always `null`.
+pub const NULL_ONLY_EXTENSION: &str = "x-kombo-null-only";
+
+/// The per-schema part of [`open_response_enums`]. Also: a response value the
+/// spec types as `null` alone (Kombo documents dates this way) decodes as any
+/// JSON value, so a client does not fail when the server sends one.
 fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
     let Some(obj) = schema.as_object_mut() else {
         return Ok(());
     };
+    if obj.get("enum") == Some(&json!([null])) && !obj.contains_key("type") {
+        obj.shift_remove("enum");
+        obj.insert("nullable".into(), Value::Bool(true));
+        obj.insert(NULL_ONLY_EXTENSION.into(), Value::Bool(true));
+        return Ok(());
+    }
     if obj.get("type") != Some(&json!("string")) {
         return Ok(());
     }

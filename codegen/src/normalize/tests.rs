@@ -288,6 +288,7 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
     "type": "object", "properties": {
         "code": {"type": "string", "nullable": true, "enum": ["A", "B"]},
         "status": {"type": "string", "enum": ["success"]},
+        "date": {"type": "null"},
         "body": {"$ref": "#/components/schemas/Body"}
     }}}}});
     let out = normalize(doc(
@@ -302,6 +303,11 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
         json!(["A", "B"])
     );
     assert!(response["properties"]["code"].get("enum").is_none());
+    // A null-only response value accepts any JSON.
+    assert_eq!(
+        response["properties"]["date"],
+        json!({"nullable": true, NULL_ONLY_EXTENSION: true})
+    );
     // One-value enums (union tags) stay closed.
     assert_eq!(response["properties"]["status"]["enum"], json!(["success"]));
     // The shared component is copied for the response side.
@@ -418,7 +424,8 @@ fn unsupported_request_media_type_becomes_raw_body() {
     let op = &out.document["paths"]["/bulk"]["post"];
     assert_eq!(
         op["requestBody"]["content"],
-        json!({"application/octet-stream": {"schema": {"type": "string"}}})
+        json!({"application/octet-stream": {"schema": {
+            "type": "string", "format": "binary", "x-kombo-schema": {"type": "string"}}}})
     );
     assert_eq!(op[REQUEST_CONTENT_TYPE_EXTENSION], "application/x-ndjson");
     assert_eq!(out.notes.len(), 1);
