@@ -1,7 +1,425 @@
-//! Change report between two specs (see the spec-evolution issue).
-use crate::error::CodegenError;
+//! What a spec update changes for users of the generated Rust API, as Markdown.
+//!
+//! Both specs are normalized and named first, so the report speaks of what the
+//! crate generates: builder-style calls (a new optional parameter or body field
+//! is additive), open response enums (a new response value is additive), strict
+//! request enums (a removed request value is breaking).
 
-/// Markdown report of what changes for users between two spec texts.
-pub fn report_texts(_old: &str, _new: &str) -> Result<String, CodegenError> {
-    Ok(String::new())
+use serde_json::Value;
+#[cfg(test)]
+use serde_json::json;
+use std::collections::BTreeMap;
+
+use crate::error::CodegenError;
+use crate::generate::{Options, parse_spec, prepare};
+use crate::normalize::KNOWN_VALUES_EXTENSION;
+
+/// How a change affects users of the crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Existing code keeps compiling and working.
+    Additive,
+    /// Existing code may stop compiling or decoding.
+    Breaking,
 }
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Breaking or additive.
+    pub impact: Impact,
+    /// Where (method name, and a field path when relevant).
+    pub location: String,
+    /// What changed.
+    pub what: String,
+}
+
+/// Flattened view of a schema: field path → facts.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Field {
+    ty: String,
+    required: bool,
+    nullable: bool,
+    values: Vec<String>,
+    open: bool,
+}
+
+struct Operation {
+    method: String,
+    params: BTreeMap<String, Field>,
+    body: BTreeMap<String, Field>,
+    response: BTreeMap<String, Field>,
+}
+
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    let mut current = v;
+    for _ in 0..16 {
+        match current
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| doc.pointer(p))
+        {
+            Some(target) => current = target,
+            None => break,
+        }
+    }
+    current
+}
+
+fn type_name(doc: &Value, s: &Value) -> String {
+    let s = resolve(doc, s);
+    let base = s.get("type").and_then(Value::as_str).unwrap_or("any");
+    match (base, s.get("format").and_then(Value::as_str)) {
+        ("array", _) => format!(
+            "array of {}",
+            s.get("items")
+                .map(|i| type_name(doc, i))
+                .unwrap_or_else(|| "any".into())
+        ),
+        (b, Some(f)) => format!("{b} ({f})"),
+        (b, None) => b.to_owned(),
+    }
+}
+
+fn flatten(
+    doc: &Value,
+    schema: &Value,
+    prefix: &str,
+    required: bool,
+    out: &mut BTreeMap<String, Field>,
+    depth: usize,
+) {
+    let s = resolve(doc, schema);
+    let mut values: Vec<String> = s
+        .get("enum")
+        .or_else(|| s.get(KNOWN_VALUES_EXTENSION))
+        .and_then(Value::as_array)
+        .map(|v| v.iter().map(|x| x.to_string()).collect())
+        .unwrap_or_default();
+    values.sort();
+    let nullable = s.get("nullable") == Some(&Value::Bool(true));
+    if !prefix.is_empty() {
+        out.insert(
+            prefix.to_owned(),
+            Field {
+                ty: type_name(doc, s),
+                required,
+                nullable,
+                values,
+                open: s.get(KNOWN_VALUES_EXTENSION).is_some(),
+            },
+        );
+    }
+    if depth > 8 {
+        return;
+    }
+    let required_names: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        for (name, sub) in props {
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            flatten(
+                doc,
+                sub,
+                &path,
+                required_names.contains(&name.as_str()),
+                out,
+                depth + 1,
+            );
+        }
+    }
+    if let Some(items) = s.get("items") {
+        flatten(doc, items, &format!("{prefix}[]"), true, out, depth + 1);
+    }
+    for key in ["allOf"] {
+        for sub in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+            flatten(doc, sub, prefix, required, out, depth + 1);
+        }
+    }
+}
+
+fn operations(doc: &Value) -> BTreeMap<String, Operation> {
+    let mut ops = BTreeMap::new();
+    for (path, item) in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (verb, op) in item.as_object().into_iter().flatten() {
+            let Some(method) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let key = format!("{} {path}", verb.to_ascii_uppercase());
+            let mut params = BTreeMap::new();
+            for p in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let p = resolve(doc, p);
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut f = BTreeMap::new();
+                flatten(
+                    doc,
+                    p.get("schema").unwrap_or(&Value::Null),
+                    "x",
+                    true,
+                    &mut f,
+                    0,
+                );
+                let mut field = f.remove("x").unwrap_or_default();
+                field.required = p.get("required") == Some(&Value::Bool(true));
+                params.insert(name, field);
+            }
+            let mut body = BTreeMap::new();
+            if let Some(b) = op.get("requestBody") {
+                for media in resolve(doc, b)
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, m)| m)
+                {
+                    flatten(
+                        doc,
+                        media.get("schema").unwrap_or(&Value::Null),
+                        "",
+                        true,
+                        &mut body,
+                        0,
+                    );
+                }
+            }
+            let mut response = BTreeMap::new();
+            for (status, r) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if status.starts_with('2') {
+                    for media in resolve(doc, r)
+                        .get("content")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .map(|(_, m)| m)
+                    {
+                        flatten(
+                            doc,
+                            media.get("schema").unwrap_or(&Value::Null),
+                            "",
+                            true,
+                            &mut response,
+                            0,
+                        );
+                    }
+                }
+            }
+            ops.insert(
+                key,
+                Operation {
+                    method: method.to_owned(),
+                    params,
+                    body,
+                    response,
+                },
+            );
+        }
+    }
+    ops
+}
+
+/// Compares request-side fields (parameters, body): stricter is breaking.
+fn compare_inputs(
+    loc: &str,
+    kind: &str,
+    old: &BTreeMap<String, Field>,
+    new: &BTreeMap<String, Field>,
+    out: &mut Vec<Change>,
+) {
+    use Impact::*;
+    let mut push = |impact, name: &str, what: String| {
+        out.push(Change {
+            impact,
+            location: format!("{loc} {kind} `{name}`"),
+            what,
+        })
+    };
+    for (name, n) in new {
+        match old.get(name) {
+            None if n.required => push(Breaking, name, "added, required".into()),
+            None => push(Additive, name, "added, optional".into()),
+            Some(o) => {
+                if o.ty != n.ty {
+                    push(Breaking, name, format!("type changed: {} → {}", o.ty, n.ty));
+                }
+                if !o.required && n.required {
+                    push(Breaking, name, "made required".into());
+                }
+                if o.required && !n.required {
+                    push(Additive, name, "made optional".into());
+                }
+                if o.nullable && !n.nullable {
+                    push(Breaking, name, "no longer nullable".into());
+                }
+                if !o.nullable && n.nullable {
+                    push(Additive, name, "made nullable".into());
+                }
+                for v in n.values.iter().filter(|v| !o.values.contains(v)) {
+                    push(Additive, name, format!("enum value {v} added"));
+                }
+                for v in o.values.iter().filter(|v| !n.values.contains(v)) {
+                    push(Breaking, name, format!("enum value {v} removed"));
+                }
+            }
+        }
+    }
+    for name in old.keys().filter(|k| !new.contains_key(*k)) {
+        push(Breaking, name, "removed".into());
+    }
+}
+
+/// Compares response fields: decoding must keep working, and the Rust field types must stay.
+fn compare_outputs(
+    loc: &str,
+    old: &BTreeMap<String, Field>,
+    new: &BTreeMap<String, Field>,
+    out: &mut Vec<Change>,
+) {
+    use Impact::*;
+    let mut push = |impact, name: &str, what: String| {
+        out.push(Change {
+            impact,
+            location: format!("{loc} response `{name}`"),
+            what,
+        })
+    };
+    for (name, n) in new {
+        match old.get(name) {
+            None => push(Additive, name, "added".into()),
+            Some(o) => {
+                if o.ty != n.ty {
+                    push(Breaking, name, format!("type changed: {} → {}", o.ty, n.ty));
+                }
+                // `Option<T>` ↔ `T` changes the Rust field type.
+                if (o.required && !o.nullable) != (n.required && !n.nullable) {
+                    let now = if n.required && !n.nullable {
+                        "always present"
+                    } else {
+                        "optional or nullable"
+                    };
+                    push(
+                        Breaking,
+                        name,
+                        format!("now {now} (the Rust field type changes)"),
+                    );
+                }
+                for v in n.values.iter().filter(|v| !o.values.contains(v)) {
+                    let impact = if n.open { Additive } else { Breaking };
+                    push(impact, name, format!("enum value {v} added"));
+                }
+                for v in o.values.iter().filter(|v| !n.values.contains(v)) {
+                    let impact = if o.open { Additive } else { Breaking };
+                    push(impact, name, format!("enum value {v} removed"));
+                }
+            }
+        }
+    }
+    for name in old.keys().filter(|k| !new.contains_key(*k)) {
+        push(Breaking, name, "removed".into());
+    }
+}
+
+/// The changes between two normalized, named documents.
+pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
+    let (old_ops, new_ops) = (operations(old), operations(new));
+    let mut out = Vec::new();
+    for (key, n) in &new_ops {
+        let Some(o) = old_ops.get(key) else {
+            out.push(Change {
+                impact: Impact::Additive,
+                location: format!("`{}` ({key})", n.method),
+                what: "operation added".into(),
+            });
+            continue;
+        };
+        let loc = format!("`{}`", n.method);
+        if o.method != n.method {
+            out.push(Change {
+                impact: Impact::Breaking,
+                location: key.clone(),
+                what: format!("method renamed: `{}` → `{}`", o.method, n.method),
+            });
+        }
+        compare_inputs(&loc, "parameter", &o.params, &n.params, &mut out);
+        compare_inputs(&loc, "body field", &o.body, &n.body, &mut out);
+        compare_outputs(&loc, &o.response, &n.response, &mut out);
+    }
+    for (key, o) in &old_ops {
+        if !new_ops.contains_key(key) {
+            out.push(Change {
+                impact: Impact::Breaking,
+                location: format!("`{}` ({key})", o.method),
+                what: "operation removed".into(),
+            });
+        }
+    }
+    out
+}
+
+/// The Markdown report: a verdict line, then breaking and additive changes.
+pub fn render(changes: &[Change]) -> String {
+    let breaking: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.impact == Impact::Breaking)
+        .collect();
+    let additive: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.impact == Impact::Additive)
+        .collect();
+    let verdict = if !breaking.is_empty() {
+        "major (breaking changes)"
+    } else if !additive.is_empty() {
+        "minor (additive changes only)"
+    } else {
+        "patch (no API change)"
+    };
+    let mut s = format!("## Kombo spec update: {verdict}\n\n");
+    for (title, items) in [("Breaking", &breaking), ("Additive", &additive)] {
+        if items.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("### {title} ({})\n\n", items.len()));
+        for c in items.iter() {
+            s.push_str(&format!("- {}: {}\n", c.location, c.what));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// Report between two spec texts (raw or already normalized).
+pub fn report_texts(old: &str, new: &str) -> Result<String, CodegenError> {
+    let options = Options::default();
+    let (old, _) = prepare(parse_spec(old)?, &options)?;
+    let (new, _) = prepare(parse_spec(new)?, &options)?;
+    Ok(render(&changes(&old.document, &new.document)))
+}
+
+#[cfg(test)]
+mod tests;

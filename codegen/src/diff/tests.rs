@@ -1,0 +1,142 @@
+use super::*;
+
+const VENDORED: &str = include_str!("../../../openapi/kombo.yaml");
+
+fn vendored() -> Value {
+    parse_spec(VENDORED).unwrap()
+}
+
+fn report(old: Value, new: Value) -> (Vec<Change>, String) {
+    let options = Options::default();
+    let (old, _) = prepare(old, &options).unwrap();
+    let (new, _) = prepare(new, &options).unwrap();
+    let changes = changes(&old.document, &new.document);
+    let text = render(&changes);
+    (changes, text)
+}
+
+const BODY: &str = "/components/schemas/PostIntegrationsIntegrationIdRelinkRequestBody";
+
+#[test]
+fn older_relink_with_only_language_to_vendored_is_minor() {
+    let mut old = vendored();
+    let props = old
+        .pointer_mut(&format!("{BODY}/properties"))
+        .unwrap()
+        .as_object_mut()
+        .unwrap();
+    props.shift_remove("scope_config_id");
+    props.shift_remove("link_type");
+    let (changes, text) = report(old, vendored());
+    assert!(text.starts_with("## Kombo spec update: minor"), "{text}");
+    assert!(
+        text.contains("`create_reconnection_link` body field `scope_config_id`: added, optional"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`create_reconnection_link` body field `link_type`: added, optional"),
+        "{text}"
+    );
+    assert!(changes.iter().all(|c| c.impact == Impact::Additive));
+}
+
+#[test]
+fn field_type_change_is_breaking() {
+    let mut new = vendored();
+    *new.pointer_mut(&format!("{BODY}/properties/scope_config_id/type"))
+        .unwrap() = json!(["integer", "null"]);
+    let (_, text) = report(vendored(), new);
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+    assert!(
+        text.contains("`scope_config_id`: type changed: string → integer"),
+        "{text}"
+    );
+}
+
+#[test]
+fn optional_to_required_is_breaking() {
+    let mut new = vendored();
+    new.pointer_mut(BODY).unwrap()["required"] = json!(["scope_config_id"]);
+    let (_, text) = report(vendored(), new);
+    assert!(text.contains("`scope_config_id`: made required"), "{text}");
+    assert!(text.contains("major"), "{text}");
+}
+
+#[test]
+fn enum_value_added_to_request_is_additive_and_to_open_response_too() {
+    let mut new = vendored();
+    new.pointer_mut(&format!("{BODY}/properties/language/enum"))
+        .unwrap()
+        .as_array_mut()
+        .unwrap()
+        .push(json!("nl"));
+    let (changes, text) = report(vendored(), new);
+    assert!(
+        text.contains("`language`: enum value \"nl\" added"),
+        "{text}"
+    );
+    assert!(
+        changes.iter().all(|c| c.impact == Impact::Additive),
+        "{text}"
+    );
+
+    // A response enum that is open (several values) takes new values without breaking.
+    let with_response_enum = |values: Value| {
+        let mut doc = vendored();
+        doc.pointer_mut("/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties")
+            .unwrap()["kind"] = json!({"type": "string", "enum": values});
+        doc
+    };
+    let (changes, text) = report(
+        with_response_enum(json!(["A", "B"])),
+        with_response_enum(json!(["A", "B", "C"])),
+    );
+    assert!(
+        text.contains("response `data.kind`: enum value \"C\" added"),
+        "{text}"
+    );
+    assert!(
+        changes.iter().all(|c| c.impact == Impact::Additive),
+        "{text}"
+    );
+}
+
+#[test]
+fn request_enum_value_removed_is_breaking() {
+    let mut new = vendored();
+    new.pointer_mut(&format!("{BODY}/properties/language/enum"))
+        .unwrap()
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    let (_, text) = report(vendored(), new);
+    assert!(
+        text.contains("`language`: enum value \"es\" removed"),
+        "{text}"
+    );
+    assert!(text.contains("major"), "{text}");
+}
+
+#[test]
+fn operation_removed_is_breaking_and_added_is_additive() {
+    let mut new = vendored();
+    let path = new["paths"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("/integrations/{integration_id}/relink")
+        .unwrap();
+    new["paths"]["/integrations/{integration_id}/relink-v2"] = path;
+    let (_, text) = report(vendored(), new);
+    assert!(text.contains("`create_reconnection_link` (POST /integrations/{integration_id}/relink): operation removed"), "{text}");
+    assert!(
+        text.contains("(POST /integrations/{integration_id}/relink-v2): operation added"),
+        "{text}"
+    );
+}
+
+#[test]
+fn same_spec_is_a_patch() {
+    let (changes, text) = report(vendored(), vendored());
+    assert!(changes.is_empty());
+    assert!(text.starts_with("## Kombo spec update: patch"), "{text}");
+}
