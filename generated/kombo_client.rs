@@ -26,9 +26,9 @@ pub mod types {
     pub struct ErrorResponseGeneralError {
         /**Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
 
-Known values: `PLATFORM.RATE_LIMIT_EXCEEDED`, `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED`, `PLATFORM.INTEGRATION_NOT_FOUND`, `PLATFORM.INPUT_INVALID`, `PLATFORM.UNKNOWN_ERROR`, `PLATFORM.IP_NOT_WHITELISTED`, `PLATFORM.AUTHENTICATION_INVALID`, `PLATFORM.TASK_TIMED_OUT`. Other values may appear.*/
+Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum -->*/
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<ErrorResponseGeneralErrorCode>,
         ///The log page in the Kombo UI lists every interaction with full details. If you need assistance, share that link with our support team.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub log_url: ::std::option::Option<::std::string::String>,
@@ -41,6 +41,105 @@ Known values: `PLATFORM.RATE_LIMIT_EXCEEDED`, `PLATFORM.CONCURRENCY_LIMIT_EXCEED
     impl ErrorResponseGeneralError {
         pub fn builder() -> builder::ErrorResponseGeneralError {
             Default::default()
+        }
+    }
+    /**Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
+
+Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum -->*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ErrorResponseGeneralErrorCode {
+        #[serde(rename = "PLATFORM.RATE_LIMIT_EXCEEDED")]
+        PlatformRateLimitExceeded,
+        #[serde(rename = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED")]
+        PlatformConcurrencyLimitExceeded,
+        #[serde(rename = "PLATFORM.INTEGRATION_NOT_FOUND")]
+        PlatformIntegrationNotFound,
+        #[serde(rename = "PLATFORM.INPUT_INVALID")]
+        PlatformInputInvalid,
+        #[serde(rename = "PLATFORM.UNKNOWN_ERROR")]
+        PlatformUnknownError,
+        #[serde(rename = "PLATFORM.IP_NOT_WHITELISTED")]
+        PlatformIpNotWhitelisted,
+        #[serde(rename = "PLATFORM.AUTHENTICATION_INVALID")]
+        PlatformAuthenticationInvalid,
+        #[serde(rename = "PLATFORM.TASK_TIMED_OUT")]
+        PlatformTaskTimedOut,
+        /// A value this version of the crate does not know, kept as sent.
+        #[serde(untagged)]
+        UnknownValue(::std::string::String),
+    }
+    impl ::std::fmt::Display for ErrorResponseGeneralErrorCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PlatformRateLimitExceeded => {
+                    f.write_str("PLATFORM.RATE_LIMIT_EXCEEDED")
+                }
+                Self::PlatformConcurrencyLimitExceeded => {
+                    f.write_str("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED")
+                }
+                Self::PlatformIntegrationNotFound => {
+                    f.write_str("PLATFORM.INTEGRATION_NOT_FOUND")
+                }
+                Self::PlatformInputInvalid => f.write_str("PLATFORM.INPUT_INVALID"),
+                Self::PlatformUnknownError => f.write_str("PLATFORM.UNKNOWN_ERROR"),
+                Self::PlatformIpNotWhitelisted => {
+                    f.write_str("PLATFORM.IP_NOT_WHITELISTED")
+                }
+                Self::PlatformAuthenticationInvalid => {
+                    f.write_str("PLATFORM.AUTHENTICATION_INVALID")
+                }
+                Self::PlatformTaskTimedOut => f.write_str("PLATFORM.TASK_TIMED_OUT"),
+                Self::UnknownValue(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ErrorResponseGeneralErrorCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PLATFORM.RATE_LIMIT_EXCEEDED" => Ok(Self::PlatformRateLimitExceeded),
+                "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED" => {
+                    Ok(Self::PlatformConcurrencyLimitExceeded)
+                }
+                "PLATFORM.INTEGRATION_NOT_FOUND" => Ok(Self::PlatformIntegrationNotFound),
+                "PLATFORM.INPUT_INVALID" => Ok(Self::PlatformInputInvalid),
+                "PLATFORM.UNKNOWN_ERROR" => Ok(Self::PlatformUnknownError),
+                "PLATFORM.IP_NOT_WHITELISTED" => Ok(Self::PlatformIpNotWhitelisted),
+                "PLATFORM.AUTHENTICATION_INVALID" => {
+                    Ok(Self::PlatformAuthenticationInvalid)
+                }
+                "PLATFORM.TASK_TIMED_OUT" => Ok(Self::PlatformTaskTimedOut),
+                _ => Ok(Self::UnknownValue(value.to_string())),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ErrorResponseGeneralErrorCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ErrorResponseGeneralErrorCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ErrorResponseGeneralStatus`
@@ -411,7 +510,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         #[derive(Clone, Debug)]
         pub struct ErrorResponseGeneralError {
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ErrorResponseGeneralErrorCode>,
                 ::std::string::String,
             >,
             log_url: ::std::result::Result<
@@ -437,7 +536,9 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         impl ErrorResponseGeneralError {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ErrorResponseGeneralErrorCode>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value

@@ -2,7 +2,7 @@
 //! (`tests/fixtures/kombo-subset.yaml`): it compiles, takes `X-Integration-Id`
 //! from a scoped client, and decodes values the spec does not list.
 
-use kombo::subset::{Client, operations};
+use kombo::subset::{Client, operations, types};
 use kombo::{Error, Kombo, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
@@ -66,6 +66,24 @@ async fn scoped_operation_sends_the_header_and_tolerates_new_values() {
         .map_err(Error::from)
         .unwrap();
     let item = &response.data.results[0];
+    // A value the spec does not list is kept, typed as the open enum's catch-all.
+    assert_eq!(
+        item.unit,
+        Some(
+            types::GetHrisAbsencesPositiveResponseDataResultsItemUnit::UnknownValue(
+                "DAYS_FROM_THE_FUTURE".into()
+            )
+        )
+    );
+    assert_eq!(
+        item.unit.as_ref().unwrap().to_string(),
+        "DAYS_FROM_THE_FUTURE"
+    );
+    assert_eq!(
+        serde_json::to_value(&item.unit).unwrap(),
+        json!("DAYS_FROM_THE_FUTURE")
+    );
+    // The spec's open-enum idiom (enum ∪ any string) is a documented string.
     assert_eq!(item.status.as_deref(), Some("SOME_NEW_STATUS"));
     assert_eq!(item.start_date, json!("2026-01-02"));
 

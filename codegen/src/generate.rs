@@ -98,8 +98,9 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
 
     let client = run_generator(&settings, &spec)?;
     let table = crate::scoped::operation_table(document, &options.scoped_headers)?;
-    let file: syn::File = syn::parse2(quote! { #client #table })
+    let mut file: syn::File = syn::parse2(quote! { #client #table })
         .map_err(|e| CodegenError::at("", format!("generator produced unparsable Rust: {e}")))?;
+    crate::open_enums::open_marked_enums(&mut file);
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();

@@ -11,6 +11,7 @@ pub mod error;
 pub mod generate;
 pub mod naming;
 pub mod normalize;
+pub mod open_enums;
 pub mod scoped;
 
 pub use error::CodegenError;

@@ -66,6 +66,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
     split_responses_default(&mut doc);
     raw_request_bodies(&mut doc, &mut notes);
     open_response_enums(&mut doc, &mut notes)?;
+    name_sibling_branch_enums(&mut doc)?;
     Ok(Normalized {
         document: doc,
         notes,
@@ -436,6 +437,7 @@ pub fn normalize_schema(schema: &mut Value, pointer: &str) -> Result<(), Codegen
         exclusive_bounds(obj, p)?;
         examples_array(obj, p)?;
         fold_null_branches(obj, p)?;
+        tagged_any_of(obj);
         open_string_union(obj);
         Ok(())
     })
@@ -720,6 +722,57 @@ fn fold_null_branches(obj: &mut Map<String, Value>, pointer: &str) -> Result<(),
     Ok(())
 }
 
+/// The single value a tag property admits (`const: v` or `enum: [v]`).
+fn tag_value(property: &Value) -> Option<&Value> {
+    property.get("const").or_else(|| {
+        property
+            .get("enum")
+            .and_then(Value::as_array)
+            .filter(|values| values.len() == 1)
+            .and_then(|values| values.first())
+    })
+}
+
+/// An `anyOf` whose branches are inline objects told apart by a required tag
+/// property with a distinct constant in each branch can match only one
+/// branch: it is a `oneOf` (a tagged union), which typify generates as a
+/// tagged enum instead of merging the branches into one struct.
+fn tagged_any_of(obj: &mut Map<String, Value>) {
+    let Some(branches) = obj.get("anyOf").and_then(Value::as_array) else {
+        return;
+    };
+    if branches.len() < 2 {
+        return;
+    }
+    let Some(first) = branches[0].get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let is_tag = |name: &str| {
+        let mut seen = Vec::new();
+        branches.iter().all(|b| {
+            let required = b
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n == name));
+            match b
+                .pointer(&push_pointer("/properties", name))
+                .and_then(tag_value)
+            {
+                Some(v) if required && b.get("$ref").is_none() && !seen.contains(&v) => {
+                    seen.push(v);
+                    true
+                }
+                _ => false,
+            }
+        })
+    };
+    if first.keys().any(|name| is_tag(name))
+        && let Some(branches) = obj.shift_remove("anyOf")
+    {
+        obj.insert("oneOf".into(), branches);
+    }
+}
+
 /// The open-enum idiom `anyOf: [{type: string, enum: [...]}, {type: string}]`
 /// is a string whose known values are documented: it becomes `type: string`
 /// with the values kept in `x-kombo-known-values`.
@@ -781,12 +834,17 @@ fn add_known_values(obj: &mut Map<String, Value>, known: Vec<Value>) {
         "Known values: {}. Other values may appear.",
         listed.join(", ")
     );
+    append_description(obj, &line);
+    obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
+}
+
+/// Adds a paragraph to a schema's description.
+fn append_description(obj: &mut Map<String, Value>, line: &str) {
     let description = match obj.get("description").and_then(Value::as_str) {
         Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
-        _ => line,
+        _ => line.to_owned(),
     };
     obj.insert("description".into(), Value::String(description));
-    obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
 }
 
 /// progenitor refuses `default` next to a 2xx (it would be both a success and
@@ -979,8 +1037,9 @@ fn resolve_all<'a>(doc: &'a Value, params: &'a Value) -> std::borrow::Cow<'a, Va
 }
 
 /// Makes string enums in responses open, so a value Kombo adds later still
-/// decodes: the schema becomes `type: string` with the values documented and
-/// kept in `x-kombo-known-values`. One-value enums (`const` tags of unions)
+/// decodes: the schema keeps its `enum`, lists it in `x-kombo-known-values`,
+/// and carries the open-enum marker that [`crate::open_enums`] turns into an
+/// `UnknownValue(String)` variant. One-value enums (`const` tags of unions)
 /// stay closed. Requests stay strict: a component used by both directions is
 /// copied as `<Name>Response` for the response side.
 fn open_response_enums(doc: &mut Value, notes: &mut Vec<String>) -> Result<(), CodegenError> {
@@ -1081,6 +1140,93 @@ fn retarget_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
     }
 }
 
+/// typify names an enum nested in a union branch after the union and the
+/// property only, so sibling branches with a same-named enum property of
+/// different values collide (one silently replaces the other, or a default is
+/// rejected). Such enums get a distinct `title`: union property + branch tag
+/// (or `VariantN`) + property, unique in the document.
+fn name_sibling_branch_enums(doc: &mut Value) -> Result<(), CodegenError> {
+    let mut used: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    for_each_schema_root(doc, &mut |root, pointer, _| {
+        walk_schema(root, pointer, &mut |schema, p| {
+            title_branch_enums(schema, p, &mut used);
+            Ok(())
+        })
+    })
+}
+
+fn title_branch_enums(schema: &mut Value, pointer: &str, used: &mut BTreeSet<String>) {
+    let union_name = pointer
+        .rsplit_once("/properties/")
+        .map(|(_, name)| crate::naming::upper_camel(name.split('/').next().unwrap_or_default()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Union".to_owned());
+    for key in ["oneOf", "anyOf"] {
+        let Some(branches) = schema.get_mut(key).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        // Property name → the distinct inline enum schemas found under it.
+        let mut by_name: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for branch in branches.iter() {
+            for (name, prop) in branch
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let is_enum = prop
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|v| v.len() > 1);
+                if is_enum && prop.get("title").is_none() {
+                    let seen = by_name.entry(name.clone()).or_default();
+                    if !seen.contains(prop) {
+                        seen.push(prop.clone());
+                    }
+                }
+            }
+        }
+        for (i, branch) in branches.iter_mut().enumerate() {
+            let label = branch
+                .get("properties")
+                .and_then(Value::as_object)
+                .and_then(|props| {
+                    props
+                        .values()
+                        .find_map(|p| tag_value(p).and_then(Value::as_str))
+                })
+                .map(crate::naming::upper_camel)
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| format!("Variant{i}"));
+            let Some(props) = branch.get_mut("properties").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, prop) in props.iter_mut() {
+                if by_name.get(name).is_none_or(|schemas| schemas.len() < 2)
+                    || prop.get("title").is_some()
+                {
+                    continue;
+                }
+                let base = format!("{union_name}{label}{}", crate::naming::upper_camel(name));
+                let mut title = base.clone();
+                let mut n = 2;
+                while used.contains(&title) {
+                    title = format!("{base}{n}");
+                    n += 1;
+                }
+                used.insert(title.clone());
+                if let Some(obj) = prop.as_object_mut() {
+                    obj.insert("title".into(), Value::String(title));
+                }
+            }
+        }
+    }
+}
+
 /// Extension marking a response schema that the spec types as always `null`.
 pub const NULL_ONLY_EXTENSION: &str = "x-kombo-null-only";
 
@@ -1107,8 +1253,13 @@ fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
     if known.len() < 2 || !known.iter().all(Value::is_string) {
         return Ok(());
     }
-    obj.shift_remove("enum");
-    add_known_values(obj, known);
+    let line = format!(
+        "Values this version does not know decode as `{}`. {}",
+        crate::open_enums::UNKNOWN_VARIANT,
+        crate::open_enums::OPEN_ENUM_MARKER
+    );
+    append_description(obj, &line);
+    obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
     Ok(())
 }
 

@@ -302,7 +302,13 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
         response["properties"]["code"][KNOWN_VALUES_EXTENSION],
         json!(["A", "B"])
     );
-    assert!(response["properties"]["code"].get("enum").is_none());
+    let description = response["properties"]["code"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        description.ends_with(crate::open_enums::OPEN_ENUM_MARKER),
+        "{description}"
+    );
     // A null-only response value accepts any JSON.
     assert_eq!(
         response["properties"]["date"],
@@ -320,11 +326,9 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
         schemas["Body"]["properties"]["kind"]["enum"],
         json!(["X", "Y"])
     );
-    assert!(
-        schemas["BodyResponse"]["properties"]["kind"]
-            .get("enum")
-            .is_none()
-    );
+    let opened = schemas["BodyResponse"]["properties"]["kind"].to_string();
+    assert!(opened.contains("kombo:open-enum"), "{opened}");
+    assert!(!schemas["Body"].to_string().contains("kombo:open-enum"));
     assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
 }
 
@@ -343,7 +347,13 @@ fn shared_error_response_code_is_opened() {
         &out.document["components"]["schemas"]["Err"]["properties"]["error"]["properties"]["code"];
     assert_eq!(code["type"], "string");
     assert_eq!(code["nullable"], true);
-    assert!(code.get("enum").is_none(), "{code}");
+    assert_eq!(code["enum"], json!(["PLATFORM.A", "PLATFORM.B"]));
+    assert!(
+        code["description"]
+            .as_str()
+            .unwrap()
+            .contains(crate::open_enums::OPEN_ENUM_MARKER)
+    );
     assert_eq!(
         code[KNOWN_VALUES_EXTENSION],
         json!(["PLATFORM.A", "PLATFORM.B"])
@@ -451,4 +461,55 @@ fn scalar_parameter_refs_are_inlined() {
     let schemas = out.document["components"]["schemas"].as_object().unwrap();
     assert!(!schemas.contains_key("Id"));
     assert!(schemas.contains_key("Kind"));
+}
+
+#[test]
+fn any_of_told_apart_by_a_constant_tag_is_one_of() {
+    let branch = |tag: &str| {
+        json!({"type": "object", "required": ["type"],
+        "properties": {"type": {"type": "string", "const": tag}, "display_type": {"type": "string", "enum": [tag]}}})
+    };
+    let out = schema(json!({"anyOf": [branch("TEXT"), branch("NUMBER")]}));
+    assert!(out.get("anyOf").is_none());
+    assert_eq!(
+        out["oneOf"][1]["properties"]["type"],
+        json!({"type": "string", "enum": ["NUMBER"]})
+    );
+    // The same tag twice, or a tag that is not required: still anyOf.
+    let out = schema(json!({"anyOf": [branch("TEXT"), branch("TEXT")]}));
+    assert!(out.get("anyOf").is_some());
+    let mut loose = branch("NUMBER");
+    loose["required"] = json!([]);
+    assert!(
+        schema(json!({"anyOf": [branch("TEXT"), loose]}))
+            .get("anyOf")
+            .is_some()
+    );
+}
+
+#[test]
+fn sibling_branch_enums_with_one_name_get_distinct_titles() {
+    let branch = |tag: &str, values: Value| {
+        json!({"type": "object", "required": ["type"],
+        "properties": {"type": {"type": "string", "const": tag}, "display_type": {"type": "string", "enum": values}}})
+    };
+    let out = normalize(doc(
+        json!({}),
+        json!({"Q": {"type": "object", "properties": {"format": {"anyOf": [
+            branch("TEXT", json!(["SINGLE_LINE", "EMAIL"])),
+            branch("NUMBER", json!(["SLIDER", "FIELD"])),
+        ]}}}}),
+    ))
+    .unwrap();
+    let branches = &out.document["components"]["schemas"]["Q"]["properties"]["format"]["oneOf"];
+    assert_eq!(
+        branches[0]["properties"]["display_type"]["title"],
+        "FormatTextDisplayType"
+    );
+    assert_eq!(
+        branches[1]["properties"]["display_type"]["title"],
+        "FormatNumberDisplayType"
+    );
+    // Tags (one value each) are not titled.
+    assert!(branches[0]["properties"]["type"].get("title").is_none());
 }

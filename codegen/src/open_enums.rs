@@ -1,0 +1,210 @@
+//! Open enums: response enums that keep values this version does not know.
+//!
+//! The normalizer marks a response string enum by appending
+//! [`OPEN_ENUM_MARKER`] to its description; typify turns it into a closed Rust
+//! enum whose doc comment carries the marker. This pass gives each such enum
+//! an `UnknownValue(String)` variant (`#[serde(untagged)]`, so any other
+//! string decodes into it and serializes back unchanged), drops `Copy`, and
+//! extends its `Display` and `FromStr` impls.
+
+use std::collections::BTreeSet;
+
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{Attribute, Expr, Fields, ItemEnum, ItemImpl, Meta, Path, Token};
+
+/// Hidden marker (an HTML comment: invisible in rustdoc) on open enums.
+pub const OPEN_ENUM_MARKER: &str = "<!-- kombo:open-enum -->";
+
+/// Preferred name of the catch-all variant.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+fn doc_text(attrs: &[Attribute]) -> String {
+    let mut text = String::new();
+    for attr in attrs {
+        if let Meta::NameValue(nv) = &attr.meta
+            && nv.path.is_ident("doc")
+            && let Expr::Lit(lit) = &nv.value
+            && let syn::Lit::Str(s) = &lit.lit
+        {
+            text.push_str(&s.value());
+        }
+    }
+    text
+}
+
+fn is_unit_enum(e: &ItemEnum) -> bool {
+    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+}
+
+/// Removes `Copy` from `#[derive(...)]` lists.
+fn drop_copy(attrs: &mut [Attribute]) {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&Path> = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Copy"))
+            .collect();
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+/// Opens every marked enum of the file; returns their names.
+pub fn open_marked_enums(file: &mut syn::File) -> BTreeSet<String> {
+    let mut collector = Opener::default();
+    collector.visit_file_mut(file);
+    let mut fixer = ImplFixer {
+        opened: &collector.opened,
+    };
+    fixer.visit_file_mut(file);
+    collector.opened.keys().cloned().collect()
+}
+
+#[derive(Default)]
+struct Opener {
+    /// Enum name → name of its catch-all variant.
+    opened: std::collections::BTreeMap<String, syn::Ident>,
+}
+
+impl VisitMut for Opener {
+    fn visit_item_enum_mut(&mut self, e: &mut ItemEnum) {
+        if !doc_text(&e.attrs).contains(OPEN_ENUM_MARKER) || !is_unit_enum(e) {
+            return;
+        }
+        let taken: BTreeSet<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+        let mut name = UNKNOWN_VARIANT.to_owned();
+        while taken.contains(&name) {
+            name.push('_');
+        }
+        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        e.variants.push(syn::parse_quote! {
+            /// A value this version of the crate does not know, kept as sent.
+            #[serde(untagged)]
+            #ident(::std::string::String)
+        });
+        drop_copy(&mut e.attrs);
+        self.opened.insert(e.ident.to_string(), ident);
+    }
+}
+
+struct ImplFixer<'a> {
+    opened: &'a std::collections::BTreeMap<String, syn::Ident>,
+}
+
+impl VisitMut for ImplFixer<'_> {
+    fn visit_item_impl_mut(&mut self, imp: &mut ItemImpl) {
+        let syn::Type::Path(self_ty) = &*imp.self_ty else {
+            return;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        let Some(variant) = self.opened.get(&name) else {
+            return;
+        };
+        let Some(trait_name) = imp
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .map(|s| s.ident.to_string())
+        else {
+            return;
+        };
+        for item in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            for stmt in f.block.stmts.iter_mut() {
+                let expr = match stmt {
+                    syn::Stmt::Expr(expr, _) => expr,
+                    _ => continue,
+                };
+                let Expr::Match(m) = expr else { continue };
+                match trait_name.as_str() {
+                    "Display" => m.arms.push(syn::parse_quote! {
+                        Self::#variant(ref value) => f.write_str(value),
+                    }),
+                    "FromStr" => {
+                        for arm in m.arms.iter_mut() {
+                            if matches!(arm.pat, syn::Pat::Wild(_)) {
+                                *arm.body = syn::parse_quote! {
+                                    Ok(Self::#variant(value.to_string()))
+                                };
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn marked_enum_gets_a_catch_all_and_impls_follow() {
+        let marker = format!("Status. {OPEN_ENUM_MARKER}");
+        let mut file: syn::File = syn::parse2(quote! {
+            #[doc = #marker]
+            #[derive(Clone, Copy, Debug, PartialEq)]
+            pub enum Status {
+                #[serde(rename = "UNKNOWN_VALUE")]
+                UnknownValue,
+                #[serde(rename = "OK")]
+                Ok,
+            }
+            impl ::std::fmt::Display for Status {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match *self {
+                        Self::UnknownValue => f.write_str("UNKNOWN_VALUE"),
+                        Self::Ok => f.write_str("OK"),
+                    }
+                }
+            }
+            impl ::std::str::FromStr for Status {
+                type Err = String;
+                fn from_str(value: &str) -> Result<Self, String> {
+                    match value {
+                        "OK" => Ok(Self::Ok),
+                        _ => Err("invalid value".into()),
+                    }
+                }
+            }
+            /// Closed: no marker.
+            #[derive(Clone, Copy)]
+            pub enum Closed { A }
+        })
+        .unwrap();
+        let opened = open_marked_enums(&mut file);
+        assert_eq!(opened.into_iter().collect::<Vec<_>>(), ["Status"]);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("# [serde (untagged)] UnknownValue_ (:: std :: string :: String)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [derive (Clone , Debug , PartialEq)] pub enum Status"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Self :: UnknownValue_ (ref value) => f . write_str (value)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("_ => Ok (Self :: UnknownValue_ (value . to_string ()))"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# [derive (Clone , Copy)] pub enum Closed"),
+            "{text}"
+        );
+    }
+}
