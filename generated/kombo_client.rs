@@ -57,6 +57,7 @@ Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ErrorResponseGeneralErrorCode {
         #[serde(rename = "PLATFORM.RATE_LIMIT_EXCEEDED")]
         PlatformRateLimitExceeded,

@@ -244,6 +244,24 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
     ops
 }
 
+/// Enum values added (with the given impact) and removed (a removed variant
+/// breaks code that names it).
+fn enum_changes(old: &Field, new: &Field, added: Impact) -> Vec<(String, Impact)> {
+    let mut out: Vec<(String, Impact)> = new
+        .values
+        .iter()
+        .filter(|v| !old.values.contains(v))
+        .map(|v| (format!("enum value {v} added"), added))
+        .collect();
+    out.extend(
+        old.values
+            .iter()
+            .filter(|v| !new.values.contains(v))
+            .map(|v| (format!("enum value {v} removed"), Impact::Breaking)),
+    );
+    out
+}
+
 /// Compares request-side fields (parameters, body): stricter is breaking.
 fn compare_inputs(
     loc: &str,
@@ -280,11 +298,8 @@ fn compare_inputs(
                 if !o.nullable && n.nullable {
                     push(Additive, name, "made nullable".into());
                 }
-                for v in n.values.iter().filter(|v| !o.values.contains(v)) {
-                    push(Additive, name, format!("enum value {v} added"));
-                }
-                for v in o.values.iter().filter(|v| !n.values.contains(v)) {
-                    push(Breaking, name, format!("enum value {v} removed"));
+                for (what, impact) in enum_changes(o, n, Additive) {
+                    push(impact, name, what);
                 }
             }
         }
@@ -329,13 +344,11 @@ fn compare_outputs(
                         format!("now {now} (the Rust field type changes)"),
                     );
                 }
-                for v in n.values.iter().filter(|v| !o.values.contains(v)) {
-                    let impact = if n.open { Additive } else { Breaking };
-                    push(impact, name, format!("enum value {v} added"));
-                }
-                for v in o.values.iter().filter(|v| !n.values.contains(v)) {
-                    let impact = if o.open { Additive } else { Breaking };
-                    push(impact, name, format!("enum value {v} removed"));
+                // An open (non-exhaustive) enum takes a new variant; a closed one
+                // (a one-value tag) rejects what it does not list.
+                let added = if n.open { Additive } else { Breaking };
+                for (what, impact) in enum_changes(o, n, added) {
+                    push(impact, name, what);
                 }
             }
         }

@@ -4,8 +4,9 @@
 //! [`OPEN_ENUM_MARKER`] to its description; typify turns it into a closed Rust
 //! enum whose doc comment carries the marker. This pass gives each such enum
 //! an `UnknownValue(String)` variant (`#[serde(untagged)]`, so any other
-//! string decodes into it and serializes back unchanged), drops `Copy`, and
-//! extends its `Display` and `FromStr` impls.
+//! string decodes into it and serializes back unchanged), makes it
+//! `#[non_exhaustive]`, drops `Copy`, and extends its `Display` and `FromStr`
+//! impls.
 
 use std::collections::BTreeSet;
 
@@ -89,6 +90,8 @@ impl VisitMut for Opener {
             #ident(::std::string::String)
         });
         drop_copy(&mut e.attrs);
+        // New variants in later spec versions must not break exhaustive matches.
+        e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         self.opened.insert(e.ident.to_string(), ident);
     }
 }
@@ -191,7 +194,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("# [derive (Clone , Debug , PartialEq)] pub enum Status"),
+            text.contains(
+                "# [derive (Clone , Debug , PartialEq)] # [non_exhaustive] pub enum Status"
+            ),
             "{text}"
         );
         assert!(

@@ -140,3 +140,24 @@ fn same_spec_is_a_patch() {
     assert!(changes.is_empty());
     assert!(text.starts_with("## Kombo spec update: patch"), "{text}");
 }
+
+#[test]
+fn response_enum_value_removed_is_breaking() {
+    let with_response_enum = |values: Value| {
+        let mut doc = vendored();
+        doc.pointer_mut(
+            "/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties",
+        )
+        .unwrap()["kind"] = json!({"type": "string", "enum": values});
+        doc
+    };
+    let (_, text) = report(
+        with_response_enum(json!(["A", "B", "C"])),
+        with_response_enum(json!(["A", "B"])),
+    );
+    assert!(
+        text.contains("response `data.kind`: enum value \"C\" removed"),
+        "{text}"
+    );
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+}
