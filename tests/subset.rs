@@ -101,3 +101,29 @@ async fn scoped_operation_sends_the_header_and_tolerates_new_values() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[test]
+fn response_unions_and_enums_take_kinds_added_later() {
+    use types::GetAtsJobsPositiveResponseDataResultsItemScreeningQuestionsItemFormat as Format;
+    let known: Format =
+        serde_json::from_value(json!({"type": "TEXT", "display_type": "EMAIL", "max_length": 5}))
+            .unwrap();
+    let Format::Text {
+        display_type,
+        max_length,
+    } = known
+    else {
+        panic!("{known:?}")
+    };
+    assert_eq!(max_length, Some(5));
+    assert_eq!(display_type, Some(types::FormatTextDisplayType::Email));
+    // A kind and a display type this version does not know.
+    let later: Format =
+        serde_json::from_value(json!({"type": "SIGNATURE", "pen": "blue"})).unwrap();
+    assert_eq!(later, Format::UnknownVariant);
+    let later: Format =
+        serde_json::from_value(json!({"type": "TEXT", "display_type": "RICH_TEXT"})).unwrap();
+    assert!(
+        matches!(later, Format::Text { display_type: Some(types::FormatTextDisplayType::UnknownValue(ref v)), .. } if v == "RICH_TEXT")
+    );
+}

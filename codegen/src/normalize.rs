@@ -738,15 +738,22 @@ fn tag_value(property: &Value) -> Option<&Value> {
 /// branch: it is a `oneOf` (a tagged union), which typify generates as a
 /// tagged enum instead of merging the branches into one struct.
 fn tagged_any_of(obj: &mut Map<String, Value>) {
-    let Some(branches) = obj.get("anyOf").and_then(Value::as_array) else {
-        return;
-    };
-    if branches.len() < 2 {
-        return;
+    let tagged = obj
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| union_tag(branches).is_some());
+    if tagged && let Some(branches) = obj.shift_remove("anyOf") {
+        obj.insert("oneOf".into(), branches);
     }
-    let Some(first) = branches[0].get("properties").and_then(Value::as_object) else {
-        return;
-    };
+}
+
+/// The property that tells a union's inline object branches apart: required
+/// in each, with a distinct constant value in each.
+fn union_tag(branches: &[Value]) -> Option<String> {
+    if branches.len() < 2 {
+        return None;
+    }
+    let first = branches[0].get("properties").and_then(Value::as_object)?;
     let is_tag = |name: &str| {
         let mut seen = Vec::new();
         branches.iter().all(|b| {
@@ -766,11 +773,7 @@ fn tagged_any_of(obj: &mut Map<String, Value>) {
             }
         })
     };
-    if first.keys().any(|name| is_tag(name))
-        && let Some(branches) = obj.shift_remove("anyOf")
-    {
-        obj.insert("oneOf".into(), branches);
-    }
+    first.keys().find(|name| is_tag(name)).cloned()
 }
 
 /// The open-enum idiom `anyOf: [{type: string, enum: [...]}, {type: string}]`
@@ -1241,6 +1244,20 @@ fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
         obj.shift_remove("enum");
         obj.insert("nullable".into(), Value::Bool(true));
         obj.insert(NULL_ONLY_EXTENSION.into(), Value::Bool(true));
+        return Ok(());
+    }
+    let tagged_union = obj.contains_key("discriminator")
+        || obj
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .is_some_and(|branches| union_tag(branches).is_some());
+    if tagged_union {
+        let line = format!(
+            "Kinds this version does not know decode as `{}`. {}",
+            crate::open_enums::UNKNOWN_UNION_VARIANT,
+            crate::open_enums::OPEN_UNION_MARKER
+        );
+        append_description(obj, &line);
         return Ok(());
     }
     if obj.get("type") != Some(&json!("string")) {

@@ -20,6 +20,12 @@ pub const OPEN_ENUM_MARKER: &str = "<!-- kombo:open-enum -->";
 /// Preferred name of the catch-all variant.
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
+/// Hidden marker on response unions (tagged enums) that accept unknown tags.
+pub const OPEN_UNION_MARKER: &str = "<!-- kombo:open-union -->";
+
+/// Preferred name of the unit variant an unknown union tag decodes into.
+pub const UNKNOWN_UNION_VARIANT: &str = "UnknownVariant";
+
 fn doc_text(attrs: &[Attribute]) -> String {
     let mut text = String::new();
     for attr in attrs {
@@ -56,9 +62,52 @@ fn drop_copy(attrs: &mut [Attribute]) {
     }
 }
 
+/// The type a field holds, looking through `Option`, `Vec` and `Box`.
+fn innermost_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if matches!(last.ident.to_string().as_str(), "Option" | "Vec" | "Box")
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return innermost_type_name(inner);
+    }
+    Some(last.ident.to_string())
+}
+
+/// Types named by fields whose doc carries a marker (a nullable schema's
+/// description lands on the field, not on the type).
+#[derive(Default)]
+struct MarkedFields {
+    enums: BTreeSet<String>,
+    unions: BTreeSet<String>,
+}
+
+impl VisitMut for MarkedFields {
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        let doc = doc_text(&field.attrs);
+        if let Some(name) = innermost_type_name(&field.ty) {
+            if doc.contains(OPEN_ENUM_MARKER) {
+                self.enums.insert(name.clone());
+            }
+            if doc.contains(OPEN_UNION_MARKER) {
+                self.unions.insert(name);
+            }
+        }
+        syn::visit_mut::visit_field_mut(self, field);
+    }
+}
+
 /// Opens every marked enum of the file; returns their names.
 pub fn open_marked_enums(file: &mut syn::File) -> BTreeSet<String> {
-    let mut collector = Opener::default();
+    let mut marked = MarkedFields::default();
+    marked.visit_file_mut(file);
+    let mut collector = Opener {
+        marked,
+        opened: Default::default(),
+    };
     collector.visit_file_mut(file);
     let mut fixer = ImplFixer {
         opened: &collector.opened,
@@ -67,23 +116,52 @@ pub fn open_marked_enums(file: &mut syn::File) -> BTreeSet<String> {
     collector.opened.keys().cloned().collect()
 }
 
-#[derive(Default)]
 struct Opener {
+    marked: MarkedFields,
     /// Enum name → name of its catch-all variant.
     opened: std::collections::BTreeMap<String, syn::Ident>,
 }
 
+/// A variant name not used by the enum yet.
+fn free_variant_name(e: &ItemEnum, preferred: &str) -> syn::Ident {
+    let taken: BTreeSet<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+    let mut name = preferred.to_owned();
+    while taken.contains(&name) {
+        name.push('_');
+    }
+    syn::Ident::new(&name, proc_macro2::Span::call_site())
+}
+
+/// Whether the enum is internally or adjacently tagged (`#[serde(tag = ..)]`).
+fn is_tagged(e: &ItemEnum) -> bool {
+    e.attrs.iter().any(|a| {
+        a.path().is_ident("serde")
+            && a.meta
+                .require_list()
+                .is_ok_and(|l| l.tokens.to_string().starts_with("tag"))
+    })
+}
+
 impl VisitMut for Opener {
     fn visit_item_enum_mut(&mut self, e: &mut ItemEnum) {
-        if !doc_text(&e.attrs).contains(OPEN_ENUM_MARKER) || !is_unit_enum(e) {
+        let doc = doc_text(&e.attrs);
+        let name = e.ident.to_string();
+        let open_union = doc.contains(OPEN_UNION_MARKER) || self.marked.unions.contains(&name);
+        let open_enum = doc.contains(OPEN_ENUM_MARKER) || self.marked.enums.contains(&name);
+        if open_union && is_tagged(e) {
+            let ident = free_variant_name(e, UNKNOWN_UNION_VARIANT);
+            e.variants.push(syn::parse_quote! {
+                /// A kind this version of the crate does not know (its fields are not kept).
+                #[serde(other)]
+                #ident
+            });
+            e.attrs.push(syn::parse_quote!(#[non_exhaustive]));
             return;
         }
-        let taken: BTreeSet<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
-        let mut name = UNKNOWN_VARIANT.to_owned();
-        while taken.contains(&name) {
-            name.push('_');
+        if !open_enum || !is_unit_enum(e) {
+            return;
         }
-        let ident = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        let ident = free_variant_name(e, UNKNOWN_VARIANT);
         e.variants.push(syn::parse_quote! {
             /// A value this version of the crate does not know, kept as sent.
             #[serde(untagged)]

@@ -513,3 +513,31 @@ fn sibling_branch_enums_with_one_name_get_distinct_titles() {
     // Tags (one value each) are not titled.
     assert!(branches[0]["properties"]["type"].get("title").is_none());
 }
+
+#[test]
+fn tagged_response_unions_are_marked_open() {
+    let branch = |tag: &str| {
+        json!({"type": "object", "required": ["kind"],
+        "properties": {"kind": {"type": "string", "const": tag}}})
+    };
+    let ok = json!({"description": "ok", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {
+        "tagged": {"oneOf": [branch("A"), branch("B")]},
+        "untagged": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+    }}}}});
+    let out = normalize(doc(
+        json!({"/a": {"get": {"responses": {"200": ok}}}}),
+        json!({}),
+    ))
+    .unwrap();
+    let props = &out.document["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["properties"];
+    let marker = crate::open_enums::OPEN_UNION_MARKER;
+    assert!(
+        props["tagged"]["description"]
+            .as_str()
+            .unwrap()
+            .contains(marker)
+    );
+    assert!(props["untagged"].get("description").is_none());
+}
