@@ -477,6 +477,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// The envelope fields the wrapper reads from any generated error type.
 #[derive(serde::Deserialize)]
 struct Envelope {
+    status: String,
     error: EnvelopeError,
 }
 

@@ -315,20 +315,31 @@ async fn send_once(
     span: &tracing::Span,
 ) -> reqwest::Result<Response> {
     let response = buffer(client.execute(request).await?).await?;
-    span.record("status", response.status().as_u16());
-    if let Some(log_url) = response_log_url(&response) {
-        span.record("log_url", log_url.as_str());
+    let status = response.status().as_u16();
+    span.record("status", status);
+    match response
+        .extensions()
+        .get::<BufferedBody>()
+        .and_then(|b| parse_envelope(&b.0))
+    {
+        Some(error) => {
+            if let Some(log_url) = &error.log_url {
+                span.record("log_url", log_url.as_str());
+            }
+            tracing::info!(
+                status,
+                code = error.code.as_deref().unwrap_or("none"),
+                log_url = error.log_url.as_deref().unwrap_or("none"),
+                "Kombo API error"
+            );
+        }
+        None => tracing::debug!(status, "Kombo response"),
     }
     Ok(response)
 }
 
 async fn tokio_sleep(d: Duration) {
     tokio::time::sleep(d).await
-}
-
-fn response_log_url(response: &Response) -> Option<String> {
-    let body = response.extensions().get::<BufferedBody>()?;
-    parse_envelope(&body.0).and_then(|e| e.log_url)
 }
 
 /// Reads the whole body (Kombo answers with small JSON documents), keeps it in

@@ -110,10 +110,9 @@ fn build_errors_are_clear() {
 
 #[tokio::test]
 async fn the_key_is_sent_as_bearer_and_never_shown() {
-    let server = server_with(vec![
-        ResponseTemplate::new(401).set_body_json(error_body("PLATFORM.AUTHENTICATION_INVALID")),
-    ])
-    .await;
+    let mut body = error_body("PLATFORM.AUTHENTICATION_INVALID");
+    body["error"]["log_url"] = json!("https://app.kombo.dev/x/logs?interactionId=42");
+    let server = server_with(vec![ResponseTemplate::new(401).set_body_json(body)]).await;
     let builder = Kombo::builder().api_key(KEY);
     assert!(!format!("{builder:?}").contains(KEY));
     let kombo = client(&server, RetryPolicy::disabled());
@@ -140,7 +139,18 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
         &format!("Bearer {KEY}")
     );
     let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("create_reconnection_link"), "{logs}");
+    for needle in [
+        "kombo.request",
+        "operation=\"create_reconnection_link\"",
+        "attempt=1",
+        "status=401",
+        "code=\"PLATFORM.AUTHENTICATION_INVALID\"",
+        "interactionId=42",
+    ] {
+        assert!(logs.contains(needle), "{needle} not in {logs}");
+    }
+    // No bodies by default.
+    assert!(!logs.contains("\"message\""), "{logs}");
     for shown in [
         format!("{kombo:?}"),
         format!("{error:?}"),
@@ -392,4 +402,28 @@ async fn refused_connections_are_retried_then_reported() {
     };
     assert!(inner.is_connect());
     assert!(e.is_retryable());
+}
+
+#[tokio::test]
+async fn an_own_reqwest_client_is_used_and_still_authenticated() {
+    let server = server_with(vec![ResponseTemplate::new(200).set_body_json(ok_body())]).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-team", "payroll".parse().unwrap());
+    let http = kombo::http_client_builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let kombo = Kombo::builder()
+        .api_key(KEY)
+        .base_url(&format!("{}/v1", server.uri()))
+        .http_client(http)
+        .build()
+        .unwrap();
+    relink(&kombo).await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.headers.get("x-team").unwrap(), "payroll");
+    assert_eq!(
+        request.headers.get("authorization").unwrap(),
+        &format!("Bearer {KEY}")
+    );
 }

@@ -127,3 +127,30 @@ fn response_unions_and_enums_take_kinds_added_later() {
         matches!(later, Format::Text { display_type: Some(types::FormatTextDisplayType::UnknownValue(ref v)), .. } if v == "RICH_TEXT")
     );
 }
+
+#[tokio::test]
+async fn ndjson_bodies_are_sent_raw_with_their_media_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/ai-apply/job-feeds/feed1/bulk-import"))
+        .and(header("content-type", "application/x-ndjson"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {}})),
+        )
+        .mount(&server)
+        .await;
+    let lines = "{\"id\":\"1\"}\n{\"id\":\"2\"}\n";
+    let _ = subset_client(&kombo(&server))
+        .bulk_import_job_postings()
+        .job_feed_id("feed1")
+        .body(lines)
+        .send()
+        .await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].headers.get("content-type").unwrap(),
+        "application/x-ndjson"
+    );
+    assert_eq!(requests[0].body, lines.as_bytes());
+}
