@@ -496,6 +496,7 @@ pub(crate) struct EnvelopeError {
 pub(crate) fn parse_envelope(body: &[u8]) -> Option<EnvelopeError> {
     serde_json::from_slice::<Envelope>(body)
         .ok()
+        .filter(|e| e.status == "error")
         .map(|e| e.error)
 }
 
