@@ -1091,23 +1091,41 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => decode_response(response).await,
                 400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(decode_response(response).await?))
                 }
                 500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(Error::ErrorResponse(decode_response(response).await?))
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+    }
+    /// `ResponseValue::from_response`, except that a body that does not
+    /// decode is returned as `Error::UnexpectedResponse` with its status,
+    /// headers and body, and the decoding error as `InvalidPayload` in
+    /// the response's extensions.
+    async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
+        response: reqwest::Response,
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let extensions = response.extensions().clone();
+        match ResponseValue::<T>::from_response::<E>(response).await {
+            Err(Error::InvalidResponsePayload(body, error)) => {
+                let mut rebuilt = ::http::Response::new(body);
+                *rebuilt.status_mut() = status;
+                *rebuilt.version_mut() = version;
+                *rebuilt.headers_mut() = headers;
+                *rebuilt.extensions_mut() = extensions;
+                rebuilt
+                    .extensions_mut()
+                    .insert(super::InvalidPayload(error.to_string()));
+                Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+            }
+            other => other,
         }
     }
 }
@@ -1153,3 +1171,7 @@ pub mod operations {
         ALL.iter().find(|op| op.id == id)
     }
 }
+/// Why a response body did not decode into the type the API describes
+/// (in the extensions of an `Error::UnexpectedResponse`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidPayload(pub String);

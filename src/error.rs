@@ -552,10 +552,22 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
                     .get::<crate::runtime::BufferedBody>()
                     .map(|b| b.0.clone())
                     .unwrap_or_default();
-                let reason = response
-                    .extensions()
+                let extensions = response.extensions();
+                let reason = extensions
                     .get::<crate::runtime::RejectedBecause>()
                     .map(|r| r.0.clone())
+                    .or_else(|| {
+                        extensions
+                            .get::<crate::generated::InvalidPayload>()
+                            .map(|p| format!("body does not match the API's schema: {}", p.0))
+                    })
+                    .or_else(|| {
+                        #[cfg(feature = "spec-fixtures")]
+                        if let Some(p) = extensions.get::<crate::subset::InvalidPayload>() {
+                            return Some(format!("body does not match the API's schema: {}", p.0));
+                        }
+                        None
+                    })
                     .or_else(|| Some("status not described by the API".to_owned()));
                 unexpected_from_parts(Some(status), headers, &body, reason)
             }

@@ -223,6 +223,13 @@ async fn unexpected_bodies_keep_status_content_type_and_snippet() {
             Some("application/json"),
             "unexpected",
         ),
+        // Valid JSON of the wrong shape on success: decoded by the generated type.
+        (
+            ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {}})),
+            200,
+            Some("application/json"),
+            "\"data\":{}",
+        ),
     ];
     for (template, status, content_type, snippet) in cases {
         let server = server_with(vec![template]).await;
@@ -236,6 +243,7 @@ async fn unexpected_bodies_keep_status_content_type_and_snippet() {
         assert_eq!(u.content_type.as_deref(), content_type, "{e}");
         assert!(u.body_snippet.contains(snippet), "{e}");
         assert!(e.to_string().contains(&status.to_string()), "{e}");
+        assert!(u.reason.is_some(), "{e}");
     }
 }
 

@@ -101,6 +101,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let mut file: syn::File = syn::parse2(quote! { #client #table })
         .map_err(|e| CodegenError::at("", format!("generator produced unparsable Rust: {e}")))?;
     crate::open_enums::open_marked_enums(&mut file);
+    crate::keep_status::keep_status_on_decode_errors(&mut file);
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();

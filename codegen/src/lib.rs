@@ -9,6 +9,7 @@
 pub mod diff;
 pub mod error;
 pub mod generate;
+pub mod keep_status;
 pub mod naming;
 pub mod normalize;
 pub mod open_enums;
