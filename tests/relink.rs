@@ -1,7 +1,5 @@
 //! The generated relink call against a loopback mock server.
 
-use std::time::Duration;
-
 use kombo::{Error, ErrorCode, Kombo, RetryPolicy, types};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
@@ -222,5 +220,4 @@ async fn missing_integration_id_is_an_invalid_request() {
         matches!(e, Error::InvalidRequest(ref m) if m.contains("integration_id")),
         "{e}"
     );
-    let _ = Duration::ZERO;
 }
