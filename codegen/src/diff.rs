@@ -262,56 +262,17 @@ fn enum_changes(old: &Field, new: &Field, added: Impact) -> Vec<(String, Impact)
     out
 }
 
-/// Compares request-side fields (parameters, body): stricter is breaking.
-fn compare_inputs(
-    loc: &str,
-    kind: &str,
-    old: &BTreeMap<String, Field>,
-    new: &BTreeMap<String, Field>,
-    out: &mut Vec<Change>,
-) {
-    use Impact::*;
-    let mut push = |impact, name: &str, what: String| {
-        out.push(Change {
-            impact,
-            location: format!("{loc} {kind} `{name}`"),
-            what,
-        })
-    };
-    for (name, n) in new {
-        match old.get(name) {
-            None if n.required => push(Breaking, name, "added, required".into()),
-            None => push(Additive, name, "added, optional".into()),
-            Some(o) => {
-                if o.ty != n.ty {
-                    push(Breaking, name, format!("type changed: {} → {}", o.ty, n.ty));
-                }
-                if !o.required && n.required {
-                    push(Breaking, name, "made required".into());
-                }
-                if o.required && !n.required {
-                    push(Additive, name, "made optional".into());
-                }
-                if o.nullable && !n.nullable {
-                    push(Breaking, name, "no longer nullable".into());
-                }
-                if !o.nullable && n.nullable {
-                    push(Additive, name, "made nullable".into());
-                }
-                for (what, impact) in enum_changes(o, n, Additive) {
-                    push(impact, name, what);
-                }
-            }
-        }
-    }
-    for name in old.keys().filter(|k| !new.contains_key(*k)) {
-        push(Breaking, name, "removed".into());
-    }
+/// Which way a field travels: a request gets stricter, a response must still decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
 }
 
-/// Compares response fields: decoding must keep working, and the Rust field types must stay.
-fn compare_outputs(
-    loc: &str,
+/// Compares the fields of one part of an operation (parameters, body, response).
+fn compare_fields(
+    location: &str,
+    side: Side,
     old: &BTreeMap<String, Field>,
     new: &BTreeMap<String, Field>,
     out: &mut Vec<Change>,
@@ -320,20 +281,47 @@ fn compare_outputs(
     let mut push = |impact, name: &str, what: String| {
         out.push(Change {
             impact,
-            location: format!("{loc} response `{name}`"),
+            location: format!("{location} `{name}`"),
             what,
         })
     };
     for (name, n) in new {
-        match old.get(name) {
-            None => push(Additive, name, "added".into()),
-            Some(o) => {
-                if o.ty != n.ty {
-                    push(Breaking, name, format!("type changed: {} → {}", o.ty, n.ty));
+        let Some(o) = old.get(name) else {
+            match (side, n.required) {
+                (Side::Request, true) => push(Breaking, name, "added, required".into()),
+                (Side::Request, false) => push(Additive, name, "added, optional".into()),
+                (Side::Response, _) => push(Additive, name, "added".into()),
+            }
+            continue;
+        };
+        if o.ty != n.ty {
+            push(Breaking, name, format!("type changed: {} → {}", o.ty, n.ty));
+        }
+        let added_value = match side {
+            Side::Request => {
+                if o.required != n.required {
+                    let (impact, what) = if n.required {
+                        (Breaking, "made required")
+                    } else {
+                        (Additive, "made optional")
+                    };
+                    push(impact, name, what.into());
                 }
+                if o.nullable != n.nullable {
+                    let (impact, what) = if n.nullable {
+                        (Additive, "made nullable")
+                    } else {
+                        (Breaking, "no longer nullable")
+                    };
+                    push(impact, name, what.into());
+                }
+                Additive
+            }
+            Side::Response => {
                 // `Option<T>` ↔ `T` changes the Rust field type.
-                if (o.required && !o.nullable) != (n.required && !n.nullable) {
-                    let now = if n.required && !n.nullable {
+                let always = |f: &Field| f.required && !f.nullable;
+                if always(o) != always(n) {
+                    let now = if always(n) {
                         "always present"
                     } else {
                         "optional or nullable"
@@ -346,11 +334,11 @@ fn compare_outputs(
                 }
                 // An open (non-exhaustive) enum takes a new variant; a closed one
                 // (a one-value tag) rejects what it does not list.
-                let added = if n.open { Additive } else { Breaking };
-                for (what, impact) in enum_changes(o, n, added) {
-                    push(impact, name, what);
-                }
+                if n.open { Additive } else { Breaking }
             }
+        };
+        for (what, impact) in enum_changes(o, n, added_value) {
+            push(impact, name, what);
         }
     }
     for name in old.keys().filter(|k| !new.contains_key(*k)) {
@@ -379,9 +367,28 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 what: format!("method renamed: `{}` → `{}`", o.method, n.method),
             });
         }
-        compare_inputs(&loc, "parameter", &o.params, &n.params, &mut out);
-        compare_inputs(&loc, "body field", &o.body, &n.body, &mut out);
-        compare_outputs(&loc, &o.response, &n.response, &mut out);
+        let part = |what: &str| format!("{loc} {what}");
+        compare_fields(
+            &part("parameter"),
+            Side::Request,
+            &o.params,
+            &n.params,
+            &mut out,
+        );
+        compare_fields(
+            &part("body field"),
+            Side::Request,
+            &o.body,
+            &n.body,
+            &mut out,
+        );
+        compare_fields(
+            &part("response"),
+            Side::Response,
+            &o.response,
+            &n.response,
+            &mut out,
+        );
     }
     for (key, o) in &old_ops {
         if !new_ops.contains_key(key) {
