@@ -841,8 +841,15 @@ fn add_known_values(obj: &mut Map<String, Value>, known: Vec<Value>) {
     obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
 }
 
-/// Adds a paragraph to a schema's description.
+/// Adds a paragraph to a schema's description (once: normalizing twice is a no-op).
 fn append_description(obj: &mut Map<String, Value>, line: &str) {
+    if obj
+        .get("description")
+        .and_then(Value::as_str)
+        .is_some_and(|d| d.contains(line))
+    {
+        return;
+    }
     let description = match obj.get("description").and_then(Value::as_str) {
         Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
         _ => line.to_owned(),
