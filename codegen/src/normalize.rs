@@ -777,8 +777,8 @@ fn union_tag(branches: &[Value]) -> Option<String> {
 }
 
 /// The open-enum idiom `anyOf: [{type: string, enum: [...]}, {type: string}]`
-/// is a string whose known values are documented: it becomes `type: string`
-/// with the values kept in `x-kombo-known-values`.
+/// is a string whose known values are listed: it becomes one open string enum
+/// (known values as variants, anything else as `UnknownValue`), in requests too.
 fn open_string_union(obj: &mut Map<String, Value>) {
     for key in ["anyOf", "oneOf"] {
         let Some(branches) = obj.get(key).and_then(Value::as_array) else {
@@ -821,23 +821,23 @@ fn open_string_union(obj: &mut Map<String, Value>) {
         }
         obj.shift_remove(key);
         obj.insert("type".into(), json!("string"));
-        add_known_values(obj, known);
+        if known.iter().all(Value::is_string) && !known.is_empty() {
+            mark_open_enum(obj, known);
+        }
     }
 }
 
-fn add_known_values(obj: &mut Map<String, Value>, known: Vec<Value>) {
-    if known.is_empty() {
-        return;
-    }
-    let listed: Vec<String> = known
-        .iter()
-        .map(|v| format!("`{}`", v.as_str().unwrap_or_default()))
-        .collect();
+/// A string enum that also takes values it does not list: the values stay in
+/// `enum` (and `x-kombo-known-values`), and the marker makes
+/// [`crate::open_enums`] add an `UnknownValue(String)` variant.
+fn mark_open_enum(obj: &mut Map<String, Value>, known: Vec<Value>) {
     let line = format!(
-        "Known values: {}. Other values may appear.",
-        listed.join(", ")
+        "Values this version does not know decode as `{}`. {}",
+        crate::open_enums::UNKNOWN_VARIANT,
+        crate::open_enums::OPEN_ENUM_MARKER
     );
     append_description(obj, &line);
+    obj.insert("enum".into(), Value::Array(known.clone()));
     obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
 }
 
@@ -1277,13 +1277,7 @@ fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
     if known.len() < 2 || !known.iter().all(Value::is_string) {
         return Ok(());
     }
-    let line = format!(
-        "Values this version does not know decode as `{}`. {}",
-        crate::open_enums::UNKNOWN_VARIANT,
-        crate::open_enums::OPEN_ENUM_MARKER
-    );
-    append_description(obj, &line);
-    obj.insert(KNOWN_VALUES_EXTENSION.into(), Value::Array(known));
+    mark_open_enum(obj, known);
     Ok(())
 }
 
