@@ -146,6 +146,17 @@ fn flatten(
     }
 }
 
+/// Flattens the schemas of a request body's or response's `content`.
+fn flatten_content(doc: &Value, holder: &Value, out: &mut BTreeMap<String, Field>) {
+    let content = resolve(doc, holder)
+        .get("content")
+        .and_then(Value::as_object);
+    for media in content.into_iter().flatten().map(|(_, m)| m) {
+        let schema = media.get("schema").unwrap_or(&Value::Null);
+        flatten(doc, schema, "", true, out, 0);
+    }
+}
+
 fn operations(doc: &Value) -> BTreeMap<String, Operation> {
     let mut ops = BTreeMap::new();
     for (path, item) in doc
@@ -187,22 +198,7 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
             }
             let mut body = BTreeMap::new();
             if let Some(b) = op.get("requestBody") {
-                for media in resolve(doc, b)
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                    .map(|(_, m)| m)
-                {
-                    flatten(
-                        doc,
-                        media.get("schema").unwrap_or(&Value::Null),
-                        "",
-                        true,
-                        &mut body,
-                        0,
-                    );
-                }
+                flatten_content(doc, b, &mut body);
             }
             let mut response = BTreeMap::new();
             for (status, r) in op
@@ -212,22 +208,7 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
                 .flatten()
             {
                 if status.starts_with('2') {
-                    for media in resolve(doc, r)
-                        .get("content")
-                        .and_then(Value::as_object)
-                        .into_iter()
-                        .flatten()
-                        .map(|(_, m)| m)
-                    {
-                        flatten(
-                            doc,
-                            media.get("schema").unwrap_or(&Value::Null),
-                            "",
-                            true,
-                            &mut response,
-                            0,
-                        );
-                    }
+                    flatten_content(doc, r, &mut response);
                 }
             }
             ops.insert(
