@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use crate::error::CodegenError;
 use crate::generate::{Options, parse_spec, prepare};
 use crate::normalize::KNOWN_VALUES_EXTENSION;
+use crate::spec::{HTTP_METHODS, resolve};
 
 /// How a change affects users of the crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,22 +50,6 @@ struct Operation {
     params: BTreeMap<String, Field>,
     body: BTreeMap<String, Field>,
     response: BTreeMap<String, Field>,
-}
-
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    let mut current = v;
-    for _ in 0..16 {
-        match current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(p))
-        {
-            Some(target) => current = target,
-            None => break,
-        }
-    }
-    current
 }
 
 fn type_name(doc: &Value, s: &Value) -> String {
@@ -165,18 +150,22 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
         .into_iter()
         .flatten()
     {
-        for (verb, op) in item.as_object().into_iter().flatten() {
+        for verb in HTTP_METHODS {
+            let Some(op) = item.get(verb) else { continue };
             let Some(method) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
             let key = format!("{} {path}", verb.to_ascii_uppercase());
             let mut params = BTreeMap::new();
-            for p in op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            // Path-level parameters first; the operation's own override them by name.
+            let declared = [item, op].into_iter().flat_map(|holder| {
+                holder
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+            });
+            for p in declared {
                 let p = resolve(doc, p);
                 let name = p
                     .get("name")

@@ -122,12 +122,18 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     })
 }
 
+/// Serializes generator runs: the panic hook is process-wide.
+static GENERATOR_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// progenitor reports many unsupported inputs by panicking; the panic becomes
 /// an error (and its message is not printed by the default hook).
 fn run_generator(
     settings: &progenitor::GenerationSettings,
     spec: &openapiv3::OpenAPI,
 ) -> Result<TokenStream, CodegenError> {
+    let _serialized = GENERATOR_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let outcome = catch_unwind(AssertUnwindSafe(|| {

@@ -14,6 +14,7 @@ pub mod naming;
 pub mod normalize;
 pub mod open_enums;
 pub mod scoped;
+mod spec;
 
 pub use error::CodegenError;
 pub use generate::{GENERATOR_VERSIONS, Generated, Options, generate};

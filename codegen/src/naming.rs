@@ -6,13 +6,10 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 use crate::error::{CodegenError, push_pointer};
+use crate::spec::HTTP_METHODS;
 
 /// Extension that keeps the original `operationId` after renaming.
 pub const ORIGINAL_OPERATION_ID: &str = "x-kombo-operation-id";
-
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// `snake_case` of any text: words split on non-alphanumerics and on
 /// lower→upper case changes; a leading digit gets an `op_` prefix.

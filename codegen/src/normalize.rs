@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{CodegenError, push_pointer};
+use crate::spec::{HTTP_METHODS, resolve_component};
 
 /// The normalized document plus what was removed or reshaped, for the review header.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +20,6 @@ pub struct Normalized {
     /// Human-readable notes on lossy or structural changes (nothing semantic is lost silently).
     pub notes: Vec<String>,
 }
-
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// JSON Schema keywords of 3.1 that have no 3.0 form.
 const UNSUPPORTED_KEYWORDS: [&str; 17] = [
@@ -973,23 +970,6 @@ fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Resolves a component-level `$ref` (responses, parameters, bodies) to its target.
-fn resolve_component<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..8 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(r) if !r.starts_with("#/components/schemas/") => {
-                match r.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-                    Some(target) => current = target,
-                    None => return current,
-                }
-            }
-            _ => return current,
-        }
-    }
-    current
-}
-
 fn reachable(doc: &Value, roots: &BTreeSet<String>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut todo: Vec<String> = roots.iter().cloned().collect();
@@ -1013,13 +993,20 @@ fn operation_roots(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
         return (requests, responses);
     };
     for item in paths.values() {
-        if let Some(params) = item.get("parameters") {
-            refs_in(resolve_all(doc, params).as_ref(), &mut requests);
+        let params = |holder: &Value| {
+            holder
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        for param in params(item) {
+            refs_in(resolve_component(doc, &param), &mut requests);
         }
         for method in HTTP_METHODS {
             let Some(op) = item.get(method) else { continue };
-            if let Some(params) = op.get("parameters") {
-                refs_in(resolve_all(doc, params).as_ref(), &mut requests);
+            for param in params(op) {
+                refs_in(resolve_component(doc, &param), &mut requests);
             }
             if let Some(body) = op.get("requestBody") {
                 refs_in(resolve_component(doc, body), &mut requests);
@@ -1032,18 +1019,6 @@ fn operation_roots(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
         }
     }
     (requests, responses)
-}
-
-fn resolve_all<'a>(doc: &'a Value, params: &'a Value) -> std::borrow::Cow<'a, Value> {
-    match params.as_array() {
-        Some(items) => std::borrow::Cow::Owned(Value::Array(
-            items
-                .iter()
-                .map(|p| resolve_component(doc, p).clone())
-                .collect(),
-        )),
-        None => std::borrow::Cow::Borrowed(params),
-    }
 }
 
 /// Makes string enums in responses open, so a value Kombo adds later still

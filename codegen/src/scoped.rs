@@ -7,25 +7,10 @@ use serde_json::{Value, json};
 
 use crate::error::{CodegenError, push_pointer};
 use crate::naming::ORIGINAL_OPERATION_ID;
+use crate::spec::{HTTP_METHODS, resolve};
 
 /// Extension listing the scoped headers removed from an operation.
 pub const SCOPED_HEADERS_EXTENSION: &str = "x-kombo-scoped-headers";
-
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-fn resolve<'a>(doc: &'a Value, param: &'a Value) -> &'a Value {
-    match param
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-        .and_then(|p| doc.pointer(p))
-    {
-        Some(target) => target,
-        None => param,
-    }
-}
 
 fn scoped_name<'a>(doc: &Value, param: &Value, scoped: &'a [String]) -> Option<(&'a str, bool)> {
     let param = resolve(doc, param);

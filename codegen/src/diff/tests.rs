@@ -15,6 +15,16 @@ fn report(old: Value, new: Value) -> (Vec<Change>, String) {
     (changes, text)
 }
 
+/// The vendored spec with an enum `kind` in the relink response's `data`.
+fn with_response_enum(values: Value) -> Value {
+    let mut doc = vendored();
+    doc.pointer_mut(
+        "/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties",
+    )
+    .unwrap()["kind"] = json!({"type": "string", "enum": values});
+    doc
+}
+
 const BODY: &str = "/components/schemas/PostIntegrationsIntegrationIdRelinkRequestBody";
 
 #[test]
@@ -81,12 +91,6 @@ fn enum_value_added_to_request_is_additive_and_to_open_response_too() {
     );
 
     // A response enum that is open (several values) takes new values without breaking.
-    let with_response_enum = |values: Value| {
-        let mut doc = vendored();
-        doc.pointer_mut("/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties")
-            .unwrap()["kind"] = json!({"type": "string", "enum": values});
-        doc
-    };
     let (changes, text) = report(
         with_response_enum(json!(["A", "B"])),
         with_response_enum(json!(["A", "B", "C"])),
@@ -143,14 +147,6 @@ fn same_spec_is_a_patch() {
 
 #[test]
 fn response_enum_value_removed_is_breaking() {
-    let with_response_enum = |values: Value| {
-        let mut doc = vendored();
-        doc.pointer_mut(
-            "/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties",
-        )
-        .unwrap()["kind"] = json!({"type": "string", "enum": values});
-        doc
-    };
     let (_, text) = report(
         with_response_enum(json!(["A", "B", "C"])),
         with_response_enum(json!(["A", "B"])),
