@@ -122,7 +122,10 @@ fn prepare_request(
     if let Some(facts) = facts {
         apply_scoped_headers(runtime, facts, headers)?;
         if let Some(content_type) = facts.request_content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            let value = HeaderValue::from_str(content_type).map_err(|_| {
+                format!("media type {content_type:?} is not a valid Content-Type header")
+            })?;
+            headers.insert(CONTENT_TYPE, value);
         }
     }
     Ok(())
