@@ -4,7 +4,9 @@
 // normalization: inlined 1 scalar parameter schema(s) into their parameters
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ResponseValue};
+#[allow(unused_imports)]
+use progenitor_client::{ClientInfo, Error};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -24,9 +26,7 @@ pub mod types {
     ///Error details with structured code for programmatic handling.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponseGeneralError {
-        /**Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-
-Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum -->*/
+        ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub code: ::std::option::Option<ErrorResponseGeneralErrorCode>,
         ///The log page in the Kombo UI lists every interaction with full details. If you need assistance, share that link with our support team.
@@ -43,9 +43,7 @@ Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum
             Default::default()
         }
     }
-    /**Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-
-Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum -->*/
+    ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -57,6 +55,8 @@ Values this version does not know decode as `UnknownValue`. <!-- kombo:open-enum
         PartialEq,
         PartialOrd
     )]
+    ///
+    /// Values this version does not know decode as `UnknownValue`.
     #[non_exhaustive]
     pub enum ErrorResponseGeneralErrorCode {
         #[serde(rename = "PLATFORM.RATE_LIMIT_EXCEEDED")]
@@ -995,6 +995,7 @@ pub mod builder {
             types::builder::PostIntegrationsIntegrationIdRelinkRequestBody,
             String,
         >,
+        call: crate::runtime::CallOptions,
     }
     impl<'a> CreateReconnectionLink<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1002,6 +1003,7 @@ pub mod builder {
                 client: client,
                 integration_id: Err("integration_id was not initialized".to_string()),
                 body: Ok(::std::default::Default::default()),
+                call: ::std::default::Default::default(),
             }
         }
         pub fn integration_id<V>(mut self, value: V) -> Self
@@ -1045,14 +1047,13 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/integrations/{integration_id}/relink`
-        pub async fn send(
+        async fn send_raw(
             self,
         ) -> Result<
             ResponseValue<types::PostIntegrationsIntegrationIdRelinkPositiveResponse>,
             Error<types::ErrorResponseGeneral>,
         > {
-            let Self { client, integration_id, body } = self;
+            let Self { client, integration_id, body, .. } = self;
             let integration_id = integration_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -1091,41 +1092,99 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => decode_response(response).await,
+                200u16 => crate::runtime::decode_response(response).await,
                 400u16..=499u16 => {
-                    Err(Error::ErrorResponse(decode_response(response).await?))
+                    Err(
+                        Error::ErrorResponse(
+                            crate::runtime::decode_response(response).await?,
+                        ),
+                    )
                 }
                 500u16..=599u16 => {
-                    Err(Error::ErrorResponse(decode_response(response).await?))
+                    Err(
+                        Error::ErrorResponse(
+                            crate::runtime::decode_response(response).await?,
+                        ),
+                    )
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-    }
-    /// `ResponseValue::from_response`, except that a body that does not
-    /// decode is returned as `Error::UnexpectedResponse` with its status,
-    /// headers and body, and the decoding error as `InvalidPayload` in
-    /// the response's extensions.
-    async fn decode_response<T: ::serde::de::DeserializeOwned, E>(
-        response: reqwest::Response,
-    ) -> Result<ResponseValue<T>, Error<E>> {
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let extensions = response.extensions().clone();
-        match ResponseValue::<T>::from_response::<E>(response).await {
-            Err(Error::InvalidResponsePayload(body, error)) => {
-                let mut rebuilt = ::http::Response::new(body);
-                *rebuilt.status_mut() = status;
-                *rebuilt.version_mut() = version;
-                *rebuilt.headers_mut() = headers;
-                *rebuilt.extensions_mut() = extensions;
-                rebuilt
-                    .extensions_mut()
-                    .insert(super::InvalidPayload(error.to_string()));
-                Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+        /// Sets the body field `language`.
+        pub fn language<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                ::std::option::Option<
+                    types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
+                >,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = self.body.map(|body| body.language(value));
+            self
+        }
+        /// Sets the body field `link_type`.
+        pub fn link_type<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<
+                types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
+            >,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = self.body.map(|body| body.link_type(value));
+            self
+        }
+        /// Sets the body field `scope_config_id`.
+        pub fn scope_config_id<T>(mut self, value: T) -> Self
+        where
+            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+            T::Error: ::std::fmt::Display,
+        {
+            self.body = self.body.map(|body| body.scope_config_id(value));
+            self
+        }
+        /// Sends the request. Every failure is a [`kombo::Error`](crate::Error):
+        /// branch on `e.code()`, `e.status()`, `e.retry_after()`.
+        pub async fn send(
+            mut self,
+        ) -> Result<
+            ResponseValue<types::PostIntegrationsIntegrationIdRelinkPositiveResponse>,
+            crate::Error,
+        > {
+            let call = ::std::mem::take(&mut self.call);
+            match crate::runtime::call_runtime(&self.client.inner, call).await? {
+                None => self.send_raw().await.map_err(crate::Error::from),
+                Some(runtime) => {
+                    let client = self.client.with_runtime(runtime);
+                    let this = CreateReconnectionLink {
+                        client: &client,
+                        ..self
+                    };
+                    this.send_raw().await.map_err(crate::Error::from)
+                }
             }
-            other => other,
+        }
+        /// Options for this call only (timeout, retries, extra headers).
+        pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
+            self.call = options;
+            self
+        }
+        /// Timeout of each attempt of this call (instead of the client's).
+        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.call = self.call.timeout(timeout);
+            self
+        }
+        /// Retry policy of this call (instead of the client's).
+        pub fn with_retry(mut self, policy: crate::RetryPolicy) -> Self {
+            self.call = self.call.retry(policy);
+            self
+        }
+        /// An extra request header for this call. A header the client sets
+        /// itself (`Authorization`, a scoped header such as `X-Integration-Id`)
+        /// is refused: `send` fails with `Error::InvalidRequest`, nothing is sent.
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.call = self.call.header(name, value);
+            self
         }
     }
 }
@@ -1135,28 +1194,9 @@ pub mod prelude {
 }
 /// Static facts about every operation of the spec.
 pub mod operations {
-    /// One operation: its names, HTTP method and path template.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct OperationSpec {
-        /// Method name on `Client` (also `OperationInfo::operation_id`).
-        pub id: &'static str,
-        /// The `operationId` in Kombo's spec.
-        pub spec_id: &'static str,
-        /// HTTP method, upper case.
-        pub method: &'static str,
-        /// Path template relative to the base URL.
-        pub path: &'static str,
-        /// Scoped headers the operation requires.
-        pub required_scoped_headers: &'static [&'static str],
-        /// Scoped headers the operation accepts.
-        pub optional_scoped_headers: &'static [&'static str],
-        /// Media type of a request body sent as raw bytes (progenitor sends it as
-        /// `application/octet-stream`).
-        pub request_content_type: Option<&'static str>,
-    }
     /// Every operation, in document order.
-    pub const ALL: &[OperationSpec] = &[
-        OperationSpec {
+    pub const ALL: &[crate::runtime::OperationSpec] = &[
+        crate::runtime::OperationSpec {
             id: "create_reconnection_link",
             spec_id: "PostIntegrationsIntegrationIdRelink",
             method: "POST",
@@ -1167,11 +1207,55 @@ pub mod operations {
         },
     ];
     /// The operation with this method name.
-    pub fn find(id: &str) -> Option<&'static OperationSpec> {
+    pub fn find(id: &str) -> Option<&'static crate::runtime::OperationSpec> {
         ALL.iter().find(|op| op.id == id)
     }
 }
-/// Why a response body did not decode into the type the API describes
-/// (in the extensions of an `Error::UnexpectedResponse`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidPayload(pub String);
+impl ClientHooks<crate::runtime::Runtime> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let operation = operations::find(info.operation_id);
+        crate::runtime::hooks::pre(&self.baseurl, &self.inner, request, info, operation)
+            .map_err(Error::InvalidRequest)
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        crate::runtime::hooks::exec(&self.client, &self.inner, request, info).await
+    }
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        crate::runtime::hooks::post(result)
+            .map_or(Ok(()), |r| Err(Error::UnexpectedResponse(r)))
+    }
+}
+impl Client {
+    /// The same connection pool and base URL with other run-time state.
+    #[doc(hidden)]
+    pub fn with_runtime(&self, inner: crate::runtime::Runtime) -> Self {
+        Self {
+            baseurl: self.baseurl.clone(),
+            client: self.client.clone(),
+            inner,
+        }
+    }
+}
+/// Short names for the types each operation's setters take, e.g.
+/// `fields::create_reconnection_link::LinkType`.
+pub mod fields {
+    /// Types of the setters of `create_reconnection_link`.
+    pub mod create_reconnection_link {
+        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage`
+        pub type Language = super::super::types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage;
+        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType`
+        pub type LinkType = super::super::types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType;
+    }
+}

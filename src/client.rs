@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::api_key::{ApiKeyProvider, AsyncFn, BoxError, SyncFn};
 use crate::generated::Client;
-use crate::runtime::Runtime;
+use crate::runtime::{KeySource, Runtime};
 use crate::{Error, Region, RetryPolicy};
 
 /// Environment variable read when no key is given to the builder.
@@ -56,26 +57,32 @@ impl Kombo {
         progenitor_client::ClientInfo::baseurl(&self.client)
     }
 
+    /// The connection pool (for a client of another generated spec).
+    #[doc(hidden)]
+    pub fn http_client(&self) -> &reqwest::Client {
+        progenitor_client::ClientInfo::client(&self.client)
+    }
+
+    /// The run-time state (for a client of another generated spec).
+    #[doc(hidden)]
+    pub fn runtime(&self) -> &Runtime {
+        progenitor_client::ClientInfo::inner(&self.client)
+    }
+
     /// The same client, scoped to one integration: operations that take the
     /// `X-Integration-Id` header get it from here.
     pub fn integration(&self, integration_id: impl Into<String>) -> Kombo {
-        let mut runtime = progenitor_client::ClientInfo::inner(&self.client).clone();
+        let mut runtime = self.runtime().clone();
         runtime.integration_id = Some(Arc::from(integration_id.into()));
         Kombo {
-            client: Client::new_with_client(
-                self.base_url(),
-                progenitor_client::ClientInfo::client(&self.client).clone(),
-                runtime,
-            ),
+            client: self.client.with_runtime(runtime),
             region: self.region.clone(),
         }
     }
 
     /// The integration this client is scoped to, if any.
     pub fn integration_id(&self) -> Option<&str> {
-        progenitor_client::ClientInfo::inner(&self.client)
-            .integration_id
-            .as_deref()
+        self.runtime().integration_id.as_deref()
     }
 }
 
@@ -97,6 +104,7 @@ impl Kombo {
 #[derive(Default)]
 pub struct KomboBuilder {
     api_key: Option<SecretString>,
+    key_provider: Option<Arc<dyn ApiKeyProvider>>,
     region: Option<Result<Region, Error>>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
@@ -109,6 +117,10 @@ impl std::fmt::Debug for KomboBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KomboBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "key_provider",
+                &self.key_provider.as_ref().map(|_| "[provider]"),
+            )
             .field("region", &self.region)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -121,6 +133,43 @@ impl KomboBuilder {
     /// The API key (else `KOMBO_API_KEY` is read by [`build`](Self::build)).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Asks `provider` for the key before each call (an async closure
+    /// returning `Result<impl Into<String>, E>`), instead of a fixed key.
+    ///
+    /// ```
+    /// let kombo = kombo::Kombo::builder()
+    ///     .api_key_provider(|| async { Ok::<_, std::io::Error>("key-from-vault") })
+    ///     .build()?;
+    /// # Ok::<(), kombo::Error>(())
+    /// ```
+    pub fn api_key_provider<F, Fut, K, E>(mut self, provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<K, E>> + Send + 'static,
+        K: Into<String>,
+        E: Into<BoxError>,
+    {
+        self.key_provider = Some(Arc::new(AsyncFn(provider)));
+        self
+    }
+
+    /// Calls `provider` for the key before each call (a sync closure).
+    pub fn api_key_fn<F, K, E>(mut self, provider: F) -> Self
+    where
+        F: Fn() -> Result<K, E> + Send + Sync + 'static,
+        K: Into<String>,
+        E: Into<BoxError>,
+    {
+        self.key_provider = Some(Arc::new(SyncFn(provider)));
+        self
+    }
+
+    /// Any [`ApiKeyProvider`].
+    pub fn api_key_source(mut self, provider: impl ApiKeyProvider) -> Self {
+        self.key_provider = Some(Arc::new(provider));
         self
     }
 
@@ -169,22 +218,18 @@ impl KomboBuilder {
 
     /// Builds the client: fails on a missing key, a bad base URL or a TLS setup error.
     pub fn build(self) -> Result<Kombo, Error> {
-        let api_key = match self.api_key {
-            Some(key) => key,
-            None => std::env::var(API_KEY_ENV)
-                .map(SecretString::from)
-                .map_err(|_| {
+        let key = match (self.key_provider, self.api_key) {
+            (Some(provider), _) => KeySource::Provider(provider),
+            (None, Some(key)) => KeySource::Fixed(Arc::new(check_key(key)?)),
+            (None, None) => {
+                let key = std::env::var(API_KEY_ENV).map_err(|_| {
                     Error::Config(format!(
                         "no API key: pass one to the builder or set {API_KEY_ENV}"
                     ))
-                })?,
+                })?;
+                KeySource::Fixed(Arc::new(check_key(SecretString::from(key))?))
+            }
         };
-        if secrecy::ExposeSecret::expose_secret(&api_key)
-            .trim()
-            .is_empty()
-        {
-            return Err(Error::Config("the API key is empty".to_owned()));
-        }
         let region = self.region.unwrap_or(Ok(Region::Eu))?;
         let http = match self.http_client {
             Some(client) => client,
@@ -202,15 +247,23 @@ impl KomboBuilder {
             }
         };
         let runtime = Runtime {
-            api_key: Arc::new(api_key),
+            key,
             retry: self.retry.unwrap_or_default(),
             integration_id: None,
+            call: None,
         };
         Ok(Kombo {
             client: Client::new_with_client(&region.base_url(), http, runtime),
             region,
         })
     }
+}
+
+fn check_key(key: SecretString) -> Result<SecretString, Error> {
+    if secrecy::ExposeSecret::expose_secret(&key).trim().is_empty() {
+        return Err(Error::Config("the API key is empty".to_owned()));
+    }
+    Ok(key)
 }
 
 /// `kombo-rs/<version>`

@@ -6,17 +6,14 @@
 //! codes, retries and tracing.
 //!
 //! ```no_run
-//! use kombo::{Kombo, Region, types};
+//! use kombo::fields::create_reconnection_link::LinkType;
 //!
 //! # async fn run() -> Result<(), kombo::Error> {
-//! let kombo = Kombo::builder().api_key("my-api-key").region(Region::Eu).build()?;
+//! let kombo = kombo::Kombo::builder().api_key("my-api-key").build()?;
 //! let response = kombo
 //!     .create_reconnection_link()
 //!     .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
-//!     .body(types::PostIntegrationsIntegrationIdRelinkRequestBody {
-//!         link_type: types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::MagicLink,
-//!         ..Default::default()
-//!     })
+//!     .link_type(LinkType::MagicLink)
 //!     .send()
 //!     .await?;
 //! println!("{}", response.data.link);
@@ -24,35 +21,11 @@
 //! ```
 #![warn(missing_docs)]
 
+mod api_key;
 mod client;
+mod envelope;
 mod error;
-
-/// A module holding code generated at build time; lints do not apply to it.
-macro_rules! generated_module {
-    ($(#[$meta:meta])* $name:ident, $file:literal) => {
-        $(#[$meta])*
-        #[allow(
-            missing_docs,
-            clippy::all,
-            clippy::pedantic,
-            unused_imports,
-            dead_code,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags
-        )]
-        pub mod $name {
-            include!(concat!(env!("OUT_DIR"), $file));
-        }
-    };
-}
-
-generated_module!(
-    /// The client generated at build time from `openapi/kombo.yaml` (the
-    /// reviewed copy is `generated/kombo_client.rs`). Do not edit.
-    generated,
-    "/kombo_client.rs"
-);
+mod rate_limit;
 mod region;
 mod retry;
 #[doc(hidden)]
@@ -61,25 +34,33 @@ pub mod runtime;
 #[cfg(feature = "mock")]
 pub mod mock;
 
-#[cfg(feature = "spec-fixtures")]
-generated_module!(
-    /// Test-only: the client generated from Kombo's merged 16-endpoint subset.
-    #[doc(hidden)]
-    subset,
-    "/subset/kombo_client.rs"
-);
+/// The client generated at build time from `openapi/kombo.yaml` (the
+/// reviewed copy is `generated/kombo_client.rs`). Do not edit.
+#[allow(
+    missing_docs,
+    clippy::all,
+    clippy::pedantic,
+    unused_imports,
+    dead_code,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags
+)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/kombo_client.rs"));
+}
 
+pub use api_key::{ApiKeyProvider, BoxError, KeyFuture};
 pub use client::{
     API_KEY_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Kombo, KomboBuilder, default_user_agent,
     http_client_builder,
 };
-pub use error::{
-    ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, RateLimit, UnexpectedResponse,
-    retry_after,
-};
-pub use generated::{ResponseValue, builder, operations, types};
+pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, UnexpectedResponse};
+pub use generated::{ResponseValue, builder, fields, operations, types};
+pub use rate_limit::{RateLimit, retry_after};
 pub use region::Region;
 pub use retry::RetryPolicy;
+pub use runtime::CallOptions;
 
 /// Parses a URL returned by the API (e.g. a reconnection link).
 ///

@@ -19,7 +19,7 @@
 //!     .build()?;
 //! server.inject(Fault::ErrorCode { status: 400, code: "INTEGRATION.MODEL_NOT_AVAILABLE".into() });
 //! let error = kombo.create_reconnection_link().integration_id("personio:1").send().await;
-//! assert_eq!(kombo::Error::from(error.unwrap_err()).status().unwrap(), 400);
+//! assert_eq!(error.unwrap_err().status().unwrap(), 400);
 //! let link = kombo.create_reconnection_link().integration_id("personio:1").send().await?;
 //! assert!(link.data.link.starts_with("https://connect.kombo.dev/"));
 //! assert_eq!(server.requests().len(), 2);

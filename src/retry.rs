@@ -3,6 +3,26 @@
 use std::time::Duration;
 
 use backon::ExponentialBuilder;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::ErrorCode;
+use crate::envelope::Verdict;
+use crate::rate_limit::server_wait;
+
+/// Kombo's guidance on what may be retried, in one place: the retryable
+/// codes, and a 503 without Kombo's envelope (a load balancer, not the API).
+/// `envelope_code` is `None` without an envelope, `Some(None)` for `code: null`.
+pub(crate) fn retryable_response(
+    status: Option<StatusCode>,
+    envelope_code: Option<Option<&str>>,
+) -> bool {
+    match envelope_code {
+        Some(Some(code)) => ErrorCode::parse(code).is_retryable(),
+        Some(None) => false,
+        None => status == Some(StatusCode::SERVICE_UNAVAILABLE),
+    }
+}
 
 /// Retry policy, following Kombo's guidance: only responses that mean "not
 /// processed" are retried (`PLATFORM`/`REMOTE.RATE_LIMIT_EXCEEDED`,
@@ -97,6 +117,17 @@ impl RetryPolicy {
     /// Whether more than one attempt is allowed.
     pub fn enabled(&self) -> bool {
         self.max_attempts > 1
+    }
+
+    /// `Some(server-requested wait)` when this classified response is retried.
+    pub(crate) fn decision(
+        &self,
+        status: StatusCode,
+        verdict: Option<&Verdict>,
+        headers: &HeaderMap,
+    ) -> Option<Option<std::time::Duration>> {
+        let code = verdict.and_then(Verdict::envelope_code);
+        (self.enabled() && retryable_response(Some(status), code)).then(|| server_wait(headers))
     }
 
     pub(crate) fn backoff(&self) -> ExponentialBuilder {

@@ -103,7 +103,6 @@ async fn injected_faults_reach_the_client_typed() {
             .integration_id("personio:1")
             .send()
             .await
-            .map_err(Error::from)
     };
     server.inject(Fault::RateLimited {
         retry_after: std::time::Duration::from_secs(2),

@@ -122,7 +122,6 @@ async fn error_for(status: u16, body: Value) -> Error {
         .integration_id(ID)
         .send()
         .await
-        .map_err(Error::from)
         .unwrap_err()
 }
 

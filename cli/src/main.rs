@@ -193,8 +193,7 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         .integration_id(args.integration_id)
         .body(body)
         .send()
-        .await
-        .map_err(Error::from)?
+        .await?
         .into_inner();
     if args.json {
         serde_json::to_string_pretty(&response).map_err(|e| Failure {

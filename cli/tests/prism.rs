@@ -12,7 +12,7 @@ use kombo::types::{
     PostIntegrationsIntegrationIdRelinkRequestBodyLanguage as Language,
     PostIntegrationsIntegrationIdRelinkRequestBodyLinkType as LinkType,
 };
-use kombo::{Error, Kombo, RetryPolicy};
+use kombo::{Kombo, RetryPolicy};
 
 struct Prism {
     child: Child,
@@ -94,7 +94,7 @@ async fn client_and_cli_satisfy_prism() {
                 })
                 .send()
                 .await
-                .unwrap_or_else(|e| panic!("{link_type} {language}: {}", Error::from(e)));
+                .unwrap_or_else(|e| panic!("{link_type} {language}: {e}"));
             kombo::parse_url(&response.data.link).unwrap();
         }
     }

@@ -1,23 +1,31 @@
 //! Code generation for the `kombo` crate, in the manner of prost-build:
 //! `build.rs` calls [`build`]; maintainers use the `kombo-codegen` CLI.
 //!
-//! The pipeline is made of pure functions: [`normalize::normalize`] (OpenAPI
-//! 3.1 → the 3.0 dialect progenitor reads), [`naming::apply_names`] (method
-//! names from summaries), [`generate::generate`] (progenitor + prettyplease)
-//! and [`diff::report`] (what a spec update changes for users).
+//! The pipeline, one module per stage, each a pure function:
+//!
+//! 1. **read** — [`emit::parse_spec`]: YAML or JSON text → a JSON tree;
+//! 2. **name** — [`name`]: method names from summaries;
+//! 3. **normalize** — [`normalize`]: OpenAPI 3.1 → the 3.0 dialect progenitor
+//!    reads ([`normalize::dialect`]), generator fixes
+//!    ([`normalize::generator_fixes`]) and Kombo's open-enum policy
+//!    ([`normalize::open_enums`]);
+//! 4. **scope** — [`scope`]: headers a scoped client supplies;
+//! 5. **emit** — [`emit`]: progenitor, then checked post-processing passes;
+//! 6. **write** — [`build`] / [`write_snapshot`].
+//!
+//! Beside it, [`diff`] reports what a spec update changes for users. Every
+//! stage reads the document through one walker, [`walk`].
 
 pub mod diff;
+pub mod emit;
 pub mod error;
-pub mod generate;
-pub mod keep_status;
-pub mod naming;
+pub mod name;
 pub mod normalize;
-pub mod open_enums;
-pub mod scoped;
-mod spec;
+pub mod scope;
+pub mod walk;
 
+pub use emit::{GENERATOR_VERSIONS, Generated, Options, generate};
 pub use error::CodegenError;
-pub use generate::{GENERATOR_VERSIONS, Generated, Options, generate};
 
 use std::path::Path;
 
@@ -29,8 +37,17 @@ pub const NORMALIZED_FILE: &str = "kombo.normalized.yaml";
 /// The options the `kombo` crate generates its client with.
 pub fn kombo_options() -> Options {
     Options {
-        inner_type: Some("crate::runtime::Runtime".to_owned()),
+        runtime_crate: "crate".to_owned(),
         scoped_headers: vec!["X-Integration-Id".to_owned()],
+    }
+}
+
+/// The options a crate other than `kombo` generates a client with (the
+/// runtime is `::kombo::runtime`), e.g. the test-only fixture clients.
+pub fn dependent_options() -> Options {
+    Options {
+        runtime_crate: "::kombo".to_owned(),
+        ..kombo_options()
     }
 }
 

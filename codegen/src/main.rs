@@ -1,15 +1,18 @@
 //! `kombo-codegen`: the maintainers' tool.
 //!
 //! - `refresh`: regenerate `generated/` from `openapi/kombo.yaml` and print the
-//!   change report against the previous snapshot.
+//!   change report against the previous snapshot; `refresh --check` changes
+//!   nothing and exits 1 with the difference when `generated/` is stale (CI).
 //! - `generate SPEC --out DIR`: write the snapshot of any spec.
 //! - `diff OLD NEW`: the change report (Markdown) between two specs.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kombo_codegen::{CodegenError, NORMALIZED_FILE, diff, generate, kombo_options, write_snapshot};
+use kombo_codegen::{
+    CLIENT_FILE, CodegenError, NORMALIZED_FILE, diff, generate, kombo_options, write_snapshot,
+};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +32,9 @@ enum Command {
         /// Repository root (holds openapi/ and generated/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Write nothing; exit 1 and show the first difference when generated/ is stale.
+        #[arg(long)]
+        check: bool,
     },
     /// Generate the client for SPEC into DIR (normalized spec + Rust).
     Generate {
@@ -55,13 +61,16 @@ fn read(path: &PathBuf) -> Result<String, CodegenError> {
 
 fn run(cli: Cli) -> Result<(), CodegenError> {
     match cli.command {
-        Command::Refresh { root } => {
+        Command::Refresh { root, check } => {
             let spec_path = root.join("openapi/kombo.yaml");
             let out = root.join("generated");
             let old = std::fs::read_to_string(out.join(NORMALIZED_FILE)).ok();
             let spec = read(&spec_path)?;
             let generated = generate(&spec, &kombo_options())
                 .map_err(|e| e.in_file(spec_path.display().to_string()))?;
+            if check {
+                return check_snapshot(&generated, &out);
+            }
             write_snapshot(&generated, &out).map_err(|e| {
                 CodegenError::at("", format!("cannot write {}: {e}", out.display()))
             })?;
@@ -89,6 +98,44 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             Ok(())
         }
     }
+}
+
+/// Compares `generated/` with a fresh generation; the error names the first
+/// differing line and the command that fixes it.
+fn check_snapshot(generated: &kombo_codegen::Generated, dir: &Path) -> Result<(), CodegenError> {
+    for (file, built) in [
+        (NORMALIZED_FILE, &generated.normalized_yaml),
+        (CLIENT_FILE, &generated.code),
+    ] {
+        let path = dir.join(file);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if &committed == built {
+            continue;
+        }
+        let line = committed
+            .lines()
+            .zip(built.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(committed.lines().count().min(built.lines().count()));
+        let show = |text: &str| text.lines().nth(line).unwrap_or("<end of file>").to_owned();
+        eprintln!(
+            "--- committed {}:{}\n{}",
+            path.display(),
+            line + 1,
+            show(&committed)
+        );
+        eprintln!("+++ built\n{}", show(built));
+        return Err(CodegenError::at(
+            "",
+            format!(
+                "{} is stale (line {}): run `cargo run -p kombo-codegen --features cli -- refresh`",
+                path.display(),
+                line + 1
+            ),
+        ));
+    }
+    eprintln!("{} is up to date", dir.display());
+    Ok(())
 }
 
 fn main() -> ExitCode {

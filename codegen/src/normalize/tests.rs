@@ -1,4 +1,5 @@
 use super::*;
+use serde_json::json;
 
 fn schema(mut v: Value) -> Value {
     normalize_schema(&mut v, "/s").unwrap();
@@ -126,11 +127,10 @@ fn open_enum_idiom_becomes_an_open_string_enum() {
             {"type": "null"}
         ]
     }));
-    let marker = crate::open_enums::OPEN_ENUM_MARKER;
     assert_eq!(
         out,
         json!({
-            "description": format!("Gender.\n\nValues this version does not know decode as `UnknownValue`. {marker}"),
+            "description": "Gender.",
             "nullable": true,
             "type": "string",
             "enum": ["MALE", "FEMALE"],
@@ -304,12 +304,14 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
         response["properties"]["code"][KNOWN_VALUES_EXTENSION],
         json!(["A", "B"])
     );
-    let description = response["properties"]["code"]["description"]
-        .as_str()
-        .unwrap();
+    // The emit stage is told exactly which types to open, by name.
+    let code_pointer =
+        "/paths/~1a/post/responses/200/content/application~1json/schema/properties/code";
+    let code_name = response["properties"]["code"]["title"].as_str().unwrap();
+    assert_eq!(out.open_enums[code_name], code_pointer);
     assert!(
-        description.ends_with(crate::open_enums::OPEN_ENUM_MARKER),
-        "{description}"
+        !response.to_string().contains("kombo:"),
+        "no markers in docs"
     );
     // A null-only response value accepts any JSON.
     assert_eq!(
@@ -328,9 +330,12 @@ fn response_enums_are_opened_and_request_enums_stay_closed() {
         schemas["Body"]["properties"]["kind"]["enum"],
         json!(["X", "Y"])
     );
-    let opened = schemas["BodyResponse"]["properties"]["kind"].to_string();
-    assert!(opened.contains("kombo:open-enum"), "{opened}");
-    assert!(!schemas["Body"].to_string().contains("kombo:open-enum"));
+    assert_eq!(
+        out.open_enums["BodyResponseKind"],
+        "/components/schemas/BodyResponse/properties/kind"
+    );
+    assert!(!out.open_enums.contains_key("BodyKind"));
+    assert_eq!(out.open_enums.len(), 2, "{:?}", out.open_enums);
     assert_eq!(out.notes.len(), 1, "{:?}", out.notes);
 }
 
@@ -350,11 +355,11 @@ fn shared_error_response_code_is_opened() {
     assert_eq!(code["type"], "string");
     assert_eq!(code["nullable"], true);
     assert_eq!(code["enum"], json!(["PLATFORM.A", "PLATFORM.B"]));
-    assert!(
-        code["description"]
-            .as_str()
-            .unwrap()
-            .contains(crate::open_enums::OPEN_ENUM_MARKER)
+    // typify's own name for it, written down as its title.
+    assert_eq!(code["title"], "ErrErrorCode");
+    assert_eq!(
+        out.open_enums["ErrErrorCode"],
+        "/components/schemas/Err/properties/error/properties/code"
     );
     assert_eq!(
         code[KNOWN_VALUES_EXTENSION],
@@ -534,12 +539,12 @@ fn tagged_response_unions_are_marked_open() {
     .unwrap();
     let props = &out.document["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]
         ["schema"]["properties"];
-    let marker = crate::open_enums::OPEN_UNION_MARKER;
-    assert!(
-        props["tagged"]["description"]
-            .as_str()
-            .unwrap()
-            .contains(marker)
+    let pointers: Vec<&String> = out.open_unions.values().collect();
+    assert_eq!(
+        pointers,
+        ["/paths/~1a/get/responses/200/content/application~1json/schema/properties/tagged"]
     );
-    assert!(props["untagged"].get("description").is_none());
+    let name = props["tagged"]["title"].as_str().unwrap();
+    assert!(out.open_unions.contains_key(name));
+    assert!(props["untagged"].get("title").is_none());
 }

@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-use crate::error::{CodegenError, push_pointer};
-use crate::spec::HTTP_METHODS;
+use crate::error::CodegenError;
+use crate::walk::operations;
 
 /// Extension that keeps the original `operationId` after renaming.
 pub const ORIGINAL_OPERATION_ID: &str = "x-kombo-operation-id";
@@ -52,6 +52,35 @@ pub fn upper_camel(text: &str) -> String {
         .collect()
 }
 
+/// The name typify and progenitor give a type: `input` in PascalCase, with
+/// characters that cannot be in an identifier as word breaks (mirrors
+/// typify's `sanitize`, so a name chosen here is the name in the output).
+pub fn rust_type_name(input: &str) -> String {
+    use heck::ToPascalCase;
+    let cleaned: String = input
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if unicode_ident::is_xid_continue(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_pascal_case();
+    let out = match out.chars().next() {
+        None => "X".to_owned(),
+        Some(c) if unicode_ident::is_xid_start(c) => out,
+        Some(_) => format!("X{out}"),
+    };
+    if syn::parse_str::<syn::Ident>(&out).is_ok() {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
 /// One operation's naming inputs, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationName {
@@ -74,35 +103,34 @@ pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
         from_id: String,
     }
     let mut candidates = Vec::new();
-    let paths = doc.get("paths").and_then(Value::as_object);
-    for (path, item) in paths.into_iter().flatten() {
-        for method in HTTP_METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let pointer = format!("{}/{method}", push_pointer("/paths", path));
-            let operation_id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("{method} {path}"));
-            let from_id = snake_case(&operation_id);
-            if from_id.is_empty() {
-                return Err(CodegenError::at(
-                    format!("{pointer}/operationId"),
-                    "no usable method name (operationId has no letters or digits)",
-                ));
-            }
-            let from_summary = op
-                .get("summary")
-                .and_then(Value::as_str)
-                .map(snake_case)
-                .filter(|s| !s.is_empty());
-            candidates.push(Candidate {
-                pointer,
-                operation_id,
-                from_summary,
-                from_id,
-            });
+    for at in operations(doc) {
+        let Some(op) = doc.pointer(&at.pointer) else {
+            continue;
+        };
+        let (method, path, pointer) = (at.method, &at.path, at.pointer.clone());
+        let operation_id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{method} {path}"));
+        let from_id = snake_case(&operation_id);
+        if from_id.is_empty() {
+            return Err(CodegenError::at(
+                format!("{pointer}/operationId"),
+                "no usable method name (operationId has no letters or digits)",
+            ));
         }
+        let from_summary = op
+            .get("summary")
+            .and_then(Value::as_str)
+            .map(snake_case)
+            .filter(|s| !s.is_empty());
+        candidates.push(Candidate {
+            pointer,
+            operation_id,
+            from_summary,
+            from_id,
+        });
     }
     let mut summary_count: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &candidates {
@@ -169,6 +197,17 @@ mod tests {
         assert_eq!(snake_case("Get HRIS employees"), "get_hris_employees");
         assert_eq!(snake_case("Bulk-import (NDJSON)"), "bulk_import_ndjson");
         assert_eq!(snake_case("3rd party"), "op_3rd_party");
+    }
+
+    #[test]
+    fn type_names_follow_typify() {
+        assert_eq!(
+            rust_type_name("ErrorResponseGeneral_error_code"),
+            "ErrorResponseGeneralErrorCode"
+        );
+        assert_eq!(rust_type_name("get_x-response"), "GetXResponse");
+        assert_eq!(rust_type_name("self"), "Self_");
+        assert_eq!(rust_type_name("9lives"), "X9lives");
     }
 
     #[test]

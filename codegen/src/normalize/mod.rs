@@ -1,0 +1,96 @@
+//! Normalize: rewrites an OpenAPI 3.1 document into the 3.0 dialect that
+//! `openapiv3` and progenitor read, without changing what the API accepts or
+//! returns. Three kinds of rules, one file each:
+//!
+//! - [`dialect`]: 3.1 → 3.0 (`type` arrays, `const`, `examples`, …);
+//! - [`generator_fixes`]: shapes progenitor and typify handle correctly;
+//! - [`open_enums`]: Kombo's forward-compatibility policy (open response enums
+//!   and unions, the open-enum idiom), which also names the types that the
+//!   emit stage must open.
+//!
+//! Only *schema positions* are rewritten ([`crate::walk`]): property names
+//! (`type`, `required`, …) and example values are never treated as keywords. A
+//! construct without a faithful 3.0 form is an error naming its JSON pointer,
+//! never a silent drop.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+use crate::error::CodegenError;
+use crate::walk::{for_each_schema_root, walk_schema};
+
+pub mod dialect;
+pub mod generator_fixes;
+pub mod open_enums;
+
+pub use dialect::EXAMPLES_EXTENSION;
+pub use generator_fixes::REQUEST_CONTENT_TYPE_EXTENSION;
+pub use open_enums::{KNOWN_VALUES_EXTENSION, NULL_ONLY_EXTENSION};
+
+/// The normalized document plus what was removed or reshaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// The document in the 3.0 dialect.
+    pub document: Value,
+    /// Human-readable notes on lossy or structural changes (nothing semantic is lost silently).
+    pub notes: Vec<String>,
+    /// Rust type names of the string enums the emit stage must open → the
+    /// JSON pointer of their schema (for error messages).
+    pub open_enums: BTreeMap<String, String>,
+    /// Rust type names of the tagged unions that accept unknown kinds → pointer.
+    pub open_unions: BTreeMap<String, String>,
+}
+
+/// Runs every rule over a parsed document whose operations are already named
+/// ([`crate::name`]): generated type names derive from method names.
+pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
+    let mut notes = Vec::new();
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| CodegenError::at("", "an OpenAPI document must be a mapping"))?;
+    dialect::rewrite_version(root)?;
+    dialect::remove_top_level_31_fields(root, &mut notes);
+    generator_fixes::hoist_shared_inline_schemas(&mut doc);
+    generator_fixes::inline_scalar_parameter_schemas(&mut doc, &mut notes);
+    for_each_schema_root(&mut doc, &mut |schema, pointer, _| {
+        normalize_schema(schema, pointer)
+    })?;
+    generator_fixes::split_responses_default(&mut doc)?;
+    generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
+    generator_fixes::name_sibling_branch_enums(&mut doc)?;
+    open_enums::open_response_enums(&mut doc, &mut notes)?;
+    let named = open_enums::name_open_types(&mut doc)?;
+    Ok(Normalized {
+        document: doc,
+        notes,
+        open_enums: named.enums,
+        open_unions: named.unions,
+    })
+}
+
+/// Applies the per-schema rules to one schema root and everything under it.
+pub fn normalize_schema(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
+    walk_schema(schema, pointer, &mut |s, p| {
+        dialect::boolean_schema(s, p)?;
+        let Some(obj) = s.as_object_mut() else {
+            return Err(CodegenError::at(p, "a schema must be a mapping"));
+        };
+        dialect::reject_unsupported(obj, p)?;
+        dialect::ref_with_siblings(obj);
+        if obj.contains_key("$ref") {
+            return Ok(());
+        }
+        dialect::type_array(obj, p)?;
+        dialect::const_to_enum(obj, p)?;
+        dialect::null_in_enum(obj);
+        dialect::exclusive_bounds(obj, p)?;
+        dialect::examples_array(obj, p)?;
+        dialect::fold_null_branches(obj, p)?;
+        generator_fixes::tagged_any_of(obj);
+        open_enums::open_string_union(obj);
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,169 @@
+//! Kombo's error codes: one table, from which the enum, `as_str`, `parse` and
+//! `is_retryable` are all generated.
+
+use std::fmt;
+
+/// Generates [`ErrorCode`] from `Variant = "CODE", retry: bool;` rows.
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, retry: $retry:literal;)*) => {
+        /// Kombo's error codes: the documented ones, plus any other as [`ErrorCode::Unknown`].
+        ///
+        /// Branch on the code, never on the message (Kombo's guidance). `as_str()`
+        /// gives back exactly the string Kombo sent.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $(
+                #[doc = concat!("`", $code, "`")]
+                $variant,
+            )*
+            /// A code this version of the crate does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl ErrorCode {
+            /// Every code this version knows (not [`ErrorCode::Unknown`]).
+            pub fn known() -> impl Iterator<Item = ErrorCode> {
+                [$(ErrorCode::$variant),*].into_iter()
+            }
+
+            /// Parses a code; never fails (unknown codes are kept).
+            pub fn parse(code: &str) -> Self {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    other => ErrorCode::Unknown(other.to_owned()),
+                }
+            }
+
+            /// The code as Kombo spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::Unknown(code) => code,
+                }
+            }
+
+            /// Whether Kombo documents this code as safe to retry automatically
+            /// (the request was not processed).
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    $(ErrorCode::$variant => $retry,)*
+                    ErrorCode::Unknown(_) => false,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry: true;
+    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry: true;
+    PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry: false;
+    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry: false;
+    PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR", retry: false;
+    PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED", retry: false;
+    PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID", retry: false;
+    PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT", retry: false;
+    IntegrationInactive = "INTEGRATION.INACTIVE", retry: false;
+    IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE", retry: false;
+    IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING", retry: false;
+    IntegrationQaFailed = "INTEGRATION.QA_FAILED", retry: false;
+    IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID", retry: false;
+    IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING", retry: false;
+    IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE", retry: false;
+    IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED", retry: false;
+    IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE", retry: false;
+    IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED", retry: false;
+    RemoteInputInvalid = "REMOTE.INPUT_INVALID", retry: false;
+    RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED", retry: true;
+    RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE", retry: true;
+    RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR", retry: false;
+    AtsJobClosed = "ATS.JOB_CLOSED", retry: false;
+    AtsApplicationAlreadyExists = "ATS.APPLICATION_ALREADY_EXISTS", retry: false;
+    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry: false;
+    AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING", retry: false;
+    AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT", retry: false;
+}
+
+/// The family of an error code: the part before the first `.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFamily {
+    /// `PLATFORM.*`: Kombo itself (auth, limits, input).
+    Platform,
+    /// `INTEGRATION.*`: the state of the connected integration.
+    Integration,
+    /// `REMOTE.*`: the remote HR/ATS system.
+    Remote,
+    /// `ATS.*`
+    Ats,
+    /// `HRIS.*`
+    Hris,
+    /// `LMS.*`
+    Lms,
+    /// `AI_APPLY.*`
+    AiApply,
+    /// Any other prefix.
+    Other,
+}
+
+impl ErrorCode {
+    /// The family (`PLATFORM`, `INTEGRATION`, …), also for unknown codes.
+    pub fn family(&self) -> ErrorFamily {
+        match self.as_str().split('.').next().unwrap_or_default() {
+            "PLATFORM" => ErrorFamily::Platform,
+            "INTEGRATION" => ErrorFamily::Integration,
+            "REMOTE" => ErrorFamily::Remote,
+            "ATS" => ErrorFamily::Ats,
+            "HRIS" => ErrorFamily::Hris,
+            "LMS" => ErrorFamily::Lms,
+            "AI_APPLY" => ErrorFamily::AiApply,
+            _ => ErrorFamily::Other,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ErrorCode {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ErrorCode::parse(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_have_families() {
+        for code in ErrorCode::known() {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+            assert_ne!(code.family(), ErrorFamily::Other, "{code}");
+        }
+        let unknown = ErrorCode::parse("LMS.COURSE_GONE");
+        assert_eq!(unknown, ErrorCode::Unknown("LMS.COURSE_GONE".into()));
+        assert_eq!(unknown.as_str(), "LMS.COURSE_GONE");
+        assert_eq!(unknown.family(), ErrorFamily::Lms);
+        assert!(!unknown.is_retryable());
+        assert_eq!(ErrorCode::parse("weird").family(), ErrorFamily::Other);
+        let retryable: Vec<String> = ErrorCode::known()
+            .filter(ErrorCode::is_retryable)
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            retryable,
+            [
+                "PLATFORM.RATE_LIMIT_EXCEEDED",
+                "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                "REMOTE.RATE_LIMIT_EXCEEDED",
+                "REMOTE.SERVICE_UNAVAILABLE"
+            ]
+        );
+    }
+}
