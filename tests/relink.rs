@@ -174,14 +174,12 @@ async fn ids_that_would_change_the_path_are_refused_before_sending() {
     let server = MockServer::start().await;
     let kombo = client(&server);
     for id in ["..", ".", ""] {
-        let e = Error::from(
-            kombo
-                .create_reconnection_link()
-                .integration_id(id)
-                .send()
-                .await
-                .unwrap_err(),
-        );
+        let e = kombo
+            .create_reconnection_link()
+            .integration_id(id)
+            .send()
+            .await
+            .unwrap_err();
         assert!(matches!(e, Error::InvalidRequest(_)), "{id:?}: {e}");
         assert!(e.to_string().contains("create_reconnection_link"), "{e}");
     }
@@ -208,13 +206,11 @@ async fn ids_with_slashes_are_encoded() {
 #[tokio::test]
 async fn missing_integration_id_is_an_invalid_request() {
     let server = MockServer::start().await;
-    let e = Error::from(
-        client(&server)
-            .create_reconnection_link()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client(&server)
+        .create_reconnection_link()
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(e, Error::InvalidRequest(ref m) if m.contains("integration_id")),
         "{e}"

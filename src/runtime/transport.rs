@@ -148,7 +148,6 @@ async fn send_once(
 /// the response's extensions, and classifies the response once.
 async fn buffer(response: Response) -> reqwest::Result<Response> {
     let (mut parts, body) = http::Response::from(response).into_parts();
-    let body = reqwest::Body::from(body);
     let bytes = http_body_util::BodyExt::collect(body).await?.to_bytes();
     parts.extensions.insert(Verdict::of(parts.status, &bytes));
     parts.extensions.insert(BufferedBody(bytes.clone()));

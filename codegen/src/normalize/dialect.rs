@@ -26,8 +26,6 @@ const UNSUPPORTED_KEYWORDS: [&str; 17] = [
     "$id",
 ];
 
-/// Extension keeping the values of an enum that was opened for forward compatibility.
-
 /// Extension keeping the other entries of a 3.1 `examples` array.
 pub const EXAMPLES_EXTENSION: &str = "x-examples";
 
@@ -70,9 +68,6 @@ pub(super) fn remove_top_level_31_fields(root: &mut Map<String, Value>, notes: &
         ));
     }
 }
-
-/// An inline schema of a shared response or request body (`components/responses/X`)
-/// becomes the component schema `X`, so every operation using it shares one
 
 /// 3.1 allows `true`/`false` as schemas: `true` is the empty schema; `false` has no 3.0 form.
 pub(super) fn boolean_schema(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {

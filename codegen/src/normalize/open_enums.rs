@@ -339,7 +339,7 @@ fn pointer_name(pointer: &str) -> String {
         .split('/')
         .map(|t| t.replace("~1", "/").replace("~0", "~"))
         // A media type (`application/json`) says nothing about the value.
-        .filter(|t| !STRUCTURAL.contains(&t.as_str()) && !(t.contains('/') && !t.starts_with('/')))
+        .filter(|t| !STRUCTURAL.contains(&t.as_str()) && (!t.contains('/') || t.starts_with('/')))
         .collect::<Vec<_>>()
         .join("_")
 }
