@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the crate with each given spec (default: Kombo's 16 endpoint documents
-# beside the repository) as the fixture client, and fails on any error or
+# Builds the test-only fixture crate (fixtures/) with each given spec (default:
+# Kombo's 16 endpoint documents beside the repository) as its client, and fails on any error or
 # warning outside the generated module.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ if [ ${#specs[@]} -eq 0 ]; then specs=(../shared/specs/kombo/*.yaml); fi
 failed=0
 for spec in "${specs[@]}"; do
   spec=$(realpath "$spec")
-  if out=$(KOMBO_FIXTURE_SPEC="$spec" cargo build -p kombo --features spec-fixtures --message-format short 2>&1) \
+  if out=$(KOMBO_FIXTURE_SPEC="$spec" cargo build -p kombo-fixtures --message-format short 2>&1) \
      && ! grep -q '^warning' <<<"$out"; then
     echo "ok      $(basename "$spec")"
   else
@@ -17,5 +17,5 @@ for spec in "${specs[@]}"; do
   fi
 done
 # Back to the committed fixture.
-env -u KOMBO_FIXTURE_SPEC cargo build -q -p kombo --features spec-fixtures
+env -u KOMBO_FIXTURE_SPEC cargo build -q -p kombo-fixtures
 exit $failed

@@ -19,7 +19,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A Kombo API client. Every operation of the spec is a method (through
-/// `Deref` to the generated [`crate::generated::Client`]) returning a request
+/// `Deref` to the generated client) returning a request
 /// builder: `kombo.create_reconnection_link().integration_id(..).send().await`.
 ///
 /// Cheap to clone; clones share the connection pool.

@@ -44,7 +44,8 @@ pub mod mock;
     dead_code,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
+    rustdoc::invalid_html_tags,
+    rustdoc::private_intra_doc_links
 )]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/kombo_client.rs"));

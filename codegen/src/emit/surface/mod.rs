@@ -4,8 +4,8 @@
 //!   `send_raw`, and progenitor's `Error` is no longer re-exported);
 //! - per-call options (`with_timeout`, `with_retry`, `with_header`,
 //!   `with_options`), carried in a `call` field;
-//! - body fields as setters and short type aliases per operation ([`body`]);
-//! - `pages()` / `stream()` on cursor-paginated operations ([`pagination`]).
+//! - body fields as setters and short type aliases per operation (`surface/body.rs`);
+//! - `pages()` / `stream()` on cursor-paginated operations (`surface/pagination.rs`).
 //!
 //! Every operation's builder must be found in the shape progenitor 0.15
 //! emits; anything else fails generation naming the operation.

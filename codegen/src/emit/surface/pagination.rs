@@ -101,7 +101,7 @@ pub(super) fn add(
                     self,
                 ) -> impl ::futures_core::Stream<
                     Item = Result<ResponseValue<types::#page_name>, #krate::Error>,
-                > + 'a {
+                > + ::std::marker::Unpin + 'a {
                     #rt::pages(self)
                 }
             },
@@ -109,7 +109,9 @@ pub(super) fn add(
                 /// Every item of every page (see [`pages`](Self::pages)).
                 pub fn stream(
                     self,
-                ) -> impl ::futures_core::Stream<Item = Result<types::#item, #krate::Error>> + 'a {
+                ) -> impl ::futures_core::Stream<Item = Result<types::#item, #krate::Error>>
+                       + ::std::marker::Unpin
+                       + 'a {
                     #rt::items(self)
                 }
             },
