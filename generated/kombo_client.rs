@@ -14,6 +14,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///`ErrorResponseGeneral`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponseGeneral {
         pub error: ErrorResponseGeneralError,
         pub status: ErrorResponseGeneralStatus,
@@ -25,6 +26,7 @@ pub mod types {
     }
     ///Error details with structured code for programmatic handling.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponseGeneralError {
         ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -156,6 +158,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ErrorResponseGeneralStatus {
         #[serde(rename = "error")]
         Error,
@@ -196,6 +199,7 @@ pub mod types {
     }
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkPositiveResponse {
         pub data: PostIntegrationsIntegrationIdRelinkPositiveResponseData,
         pub status: PostIntegrationsIntegrationIdRelinkPositiveResponseStatus,
@@ -207,6 +211,7 @@ pub mod types {
     }
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkPositiveResponseData {
         pub link: ::std::string::String,
     }
@@ -228,6 +233,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
         #[serde(rename = "success")]
         Success,
@@ -272,6 +278,7 @@ pub mod types {
     }
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkRequestBody {
         ///Language of the connection flow UI.
         #[serde(
@@ -320,6 +327,7 @@ This can be useful if you want to update the permissions of an integration, but 
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
         #[serde(rename = "en")]
         En,
@@ -391,6 +399,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
         #[serde(rename = "EMBEDDED")]
         Embedded,

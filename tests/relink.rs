@@ -83,10 +83,14 @@ async fn sends_every_field_and_explicit_null() {
     kombo
         .create_reconnection_link()
         .integration_id(ID)
-        .body(types::PostIntegrationsIntegrationIdRelinkRequestBody {
-            language: Some(types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage::De),
-            scope_config_id: Some("9Pv6aCFwNDEzPNmwjSsY9SQx".into()),
-            link_type: types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::MagicLink,
+        .body({
+            // A whole body still works: Default plus field assignment.
+            let mut body = types::PostIntegrationsIntegrationIdRelinkRequestBody::default();
+            body.language = Some(types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage::De);
+            body.scope_config_id = Some("9Pv6aCFwNDEzPNmwjSsY9SQx".into());
+            body.link_type =
+                types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::MagicLink;
+            body
         })
         .send()
         .await

@@ -6,12 +6,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use kombo::fields::create_reconnection_link::{Language as BodyLanguage, LinkType as BodyLinkType};
 use kombo::mock::MockServer;
-use kombo::types::{
-    PostIntegrationsIntegrationIdRelinkRequestBody as RelinkBody,
-    PostIntegrationsIntegrationIdRelinkRequestBodyLanguage as BodyLanguage,
-    PostIntegrationsIntegrationIdRelinkRequestBodyLinkType as BodyLinkType,
-};
 use kombo::{Error, Kombo, Region, RetryPolicy};
 
 const AFTER_HELP: &str = "\
@@ -180,18 +176,16 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         };
     }
     let kombo = builder.build()?;
-    let body = RelinkBody {
-        language: Some(args.language.into()),
-        scope_config_id: args.scope_config_id,
-        link_type: match args.link_type {
-            LinkType::Embedded => BodyLinkType::Embedded,
-            LinkType::MagicLink => BodyLinkType::MagicLink,
-        },
+    let link_type = match args.link_type {
+        LinkType::Embedded => BodyLinkType::Embedded,
+        LinkType::MagicLink => BodyLinkType::MagicLink,
     };
     let response = kombo
         .create_reconnection_link()
         .integration_id(args.integration_id)
-        .body(body)
+        .link_type(link_type)
+        .language(BodyLanguage::from(args.language))
+        .scope_config_id(args.scope_config_id)
         .send()
         .await?
         .into_inner();

@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kombo::types::{
-    PostIntegrationsIntegrationIdRelinkRequestBody as Body,
-    PostIntegrationsIntegrationIdRelinkRequestBodyLanguage as Language,
-    PostIntegrationsIntegrationIdRelinkRequestBodyLinkType as LinkType,
-};
+use kombo::fields::create_reconnection_link::{Language, LinkType};
 use kombo::{Kombo, RetryPolicy};
 
 struct Prism {
@@ -87,11 +83,9 @@ async fn client_and_cli_satisfy_prism() {
             let response = kombo
                 .create_reconnection_link()
                 .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
-                .body(Body {
-                    language: Some(language),
-                    scope_config_id: Some("9Pv6aCFwNDEzPNmwjSsY9SQx".into()),
-                    link_type,
-                })
+                .language(language)
+                .scope_config_id("9Pv6aCFwNDEzPNmwjSsY9SQx".to_owned())
+                .link_type(link_type)
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("{link_type} {language}: {e}"));

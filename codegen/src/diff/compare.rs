@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use super::model::{Field, operations};
+use super::model::{Field, operations, shared_responses};
 use super::{Change, Impact};
 
 /// Enum values added (with the given impact) and removed (a removed variant
@@ -153,6 +153,43 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             &n.response,
             &mut out,
         );
+        compare_fields(
+            &part("response header"),
+            Side::Response,
+            &o.response_headers,
+            &n.response_headers,
+            &mut out,
+        );
+        compare_fields(
+            &part("error response"),
+            Side::Response,
+            &o.errors,
+            &n.errors,
+            &mut out,
+        );
+    }
+    let (old_shared, new_shared) = (shared_responses(old), shared_responses(new));
+    let empty = BTreeMap::new();
+    for (name, n) in &new_shared {
+        let o = old_shared.get(name).unwrap_or(&empty);
+        compare_fields(
+            &format!("shared response `{name}`"),
+            Side::Response,
+            o,
+            n,
+            &mut out,
+        );
+    }
+    for (name, o) in &old_shared {
+        if !new_shared.contains_key(name) {
+            compare_fields(
+                &format!("shared response `{name}`"),
+                Side::Response,
+                o,
+                &empty,
+                &mut out,
+            );
+        }
     }
     for (key, o) in &old_ops {
         if !new_ops.contains_key(key) {

@@ -22,6 +22,10 @@ pub(super) struct Operation {
     pub(super) params: BTreeMap<String, Field>,
     pub(super) body: BTreeMap<String, Field>,
     pub(super) response: BTreeMap<String, Field>,
+    /// Headers of success responses, by name.
+    pub(super) response_headers: BTreeMap<String, Field>,
+    /// Inline error responses (shared ones are compared once, see [`shared_responses`]).
+    pub(super) errors: BTreeMap<String, Field>,
 }
 
 fn type_name(doc: &Value, s: &Value) -> String {
@@ -114,6 +118,40 @@ fn flatten_content(doc: &Value, holder: &Value, out: &mut BTreeMap<String, Field
     }
 }
 
+/// A response's headers: `name` → the header's schema facts.
+fn flatten_headers(doc: &Value, response: &Value, out: &mut BTreeMap<String, Field>) {
+    let headers = resolve(doc, response)
+        .get("headers")
+        .and_then(Value::as_object);
+    for (name, header) in headers.into_iter().flatten() {
+        let header = resolve(doc, header);
+        let mut fields = BTreeMap::new();
+        let schema = header.get("schema").unwrap_or(&Value::Null);
+        flatten(doc, schema, "x", true, &mut fields, 0);
+        let mut field = fields.remove("x").unwrap_or_default();
+        field.required = header.get("required") == Some(&Value::Bool(true));
+        out.insert(name.to_ascii_lowercase(), field);
+    }
+}
+
+/// The shared responses (`components/responses`, Kombo's error bodies), by
+/// name: compared once, not once per operation that uses them.
+pub(super) fn shared_responses(doc: &Value) -> BTreeMap<String, BTreeMap<String, Field>> {
+    let responses = doc
+        .pointer("/components/responses")
+        .and_then(Value::as_object);
+    responses
+        .into_iter()
+        .flatten()
+        .map(|(name, response)| {
+            let mut fields = BTreeMap::new();
+            flatten_content(doc, response, &mut fields);
+            flatten_headers(doc, response, &mut fields);
+            (name.clone(), fields)
+        })
+        .collect()
+}
+
 /// Every operation by `METHOD /path`.
 pub(super) fn operations(doc: &Value) -> BTreeMap<String, Operation> {
     let mut ops = BTreeMap::new();
@@ -150,7 +188,8 @@ pub(super) fn operations(doc: &Value) -> BTreeMap<String, Operation> {
         if let Some(b) = op.get("requestBody") {
             flatten_content(doc, b, &mut body);
         }
-        let mut response = BTreeMap::new();
+        let (mut response, mut response_headers, mut errors) =
+            (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
         for (status, r) in op
             .get("responses")
             .and_then(Value::as_object)
@@ -159,6 +198,9 @@ pub(super) fn operations(doc: &Value) -> BTreeMap<String, Operation> {
         {
             if status.starts_with('2') {
                 flatten_content(doc, r, &mut response);
+                flatten_headers(doc, r, &mut response_headers);
+            } else if r.get("$ref").is_none() {
+                flatten_content(doc, r, &mut errors);
             }
         }
         ops.insert(
@@ -168,6 +210,8 @@ pub(super) fn operations(doc: &Value) -> BTreeMap<String, Operation> {
                 params,
                 body,
                 response,
+                response_headers,
+                errors,
             },
         );
     }

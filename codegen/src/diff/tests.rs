@@ -157,3 +157,38 @@ fn response_enum_value_removed_is_breaking() {
     );
     assert!(text.starts_with("## Kombo spec update: major"), "{text}");
 }
+
+const ERROR_CODE: &str = "/components/responses/ErrorResponseGeneral/content/application~1json/schema/properties/error/properties/code";
+
+#[test]
+fn new_error_code_in_the_shared_error_response_is_minor_and_a_removed_one_major() {
+    let mut new = vendored();
+    let code = new.pointer_mut(ERROR_CODE).unwrap();
+    code["enum"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, json!("PLATFORM.SOMETHING_NEW"));
+    let (_, text) = report(vendored(), new.clone());
+    assert!(text.starts_with("## Kombo spec update: minor"), "{text}");
+    assert!(
+        text.contains("shared response `ErrorResponseGeneral` `error.code`: enum value \"PLATFORM.SOMETHING_NEW\" added"),
+        "{text}"
+    );
+    let (_, text) = report(new, vendored());
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+}
+
+#[test]
+fn response_header_added_is_minor_and_removed_is_major() {
+    let mut new = vendored();
+    new.pointer_mut("/paths/~1integrations~1{integration_id}~1relink/post/responses/200")
+        .unwrap()["headers"] = json!({"RateLimit-Remaining": {"schema": {"type": "integer"}}});
+    let (_, text) = report(vendored(), new.clone());
+    assert!(text.starts_with("## Kombo spec update: minor"), "{text}");
+    assert!(
+        text.contains("response header `ratelimit-remaining`: added"),
+        "{text}"
+    );
+    let (_, text) = report(new, vendored());
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+}

@@ -1,7 +1,7 @@
 //! Emit: the normalized document becomes Rust. progenitor generates the
 //! client (`emit/progenitor.rs`); checked post-processing passes adjust it, each
 //! given the exact items it must change ([`open_enums`], [`decode`],
-//! [`surface`]); the items that connect it to the hand-written runtime are
+//! [`surface`]), and every generated type can grow ([`growable`]); the items that connect it to the hand-written runtime are
 //! added (`emit/operations.rs`); prettyplease formats the file.
 
 use proc_macro2::TokenStream;
@@ -15,6 +15,7 @@ use crate::name::{self, OperationName};
 use crate::normalize::{self, Normalized};
 
 pub mod decode;
+pub mod growable;
 pub mod open_enums;
 mod operations;
 mod progenitor;
@@ -117,6 +118,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
     decode::route_decoding(&mut file, &builders, &runtime)?;
     surface::reshape(&mut file, document, &operations, &krate)?;
+    growable::mark_non_exhaustive(&mut file)?;
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();
