@@ -43,6 +43,10 @@ enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Path of the crate providing the runtime: `crate` inside kombo,
+        /// `::kombo` for a client in another crate.
+        #[arg(long, default_value = "crate")]
+        runtime_crate: String,
     },
     /// Print the Markdown change report between two specs.
     Diff {
@@ -81,10 +85,18 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             }
             Ok(())
         }
-        Command::Generate { spec, out } => {
+        Command::Generate {
+            spec,
+            out,
+            runtime_crate,
+        } => {
             let text = read(&spec)?;
-            let generated = generate(&text, &kombo_options())
-                .map_err(|e| e.in_file(spec.display().to_string()))?;
+            let options = kombo_codegen::Options {
+                runtime_crate,
+                ..kombo_options()
+            };
+            let generated =
+                generate(&text, &options).map_err(|e| e.in_file(spec.display().to_string()))?;
             write_snapshot(&generated, &out).map_err(|e| {
                 CodegenError::at("", format!("cannot write {}: {e}", out.display()))
             })?;

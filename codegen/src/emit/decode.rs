@@ -38,6 +38,21 @@ impl VisitMut for Rewriter<'_> {
     }
 }
 
+/// Whether the operation at `pointer` has a response with a body to decode
+/// (progenitor decodes only those with `from_response`).
+pub fn has_response_body(doc: &serde_json::Value, pointer: &str) -> bool {
+    doc.pointer(&format!("{pointer}/responses"))
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+        .any(|(_, r)| {
+            crate::walk::resolve(doc, r)
+                .get("content")
+                .and_then(serde_json::Value::as_object)
+                .is_some_and(|c| !c.is_empty())
+        })
+}
+
 /// Rewrites the builders named in `builders` (struct name → operation
 /// pointer) inside the `builder` module.
 pub fn route_decoding(

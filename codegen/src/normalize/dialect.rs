@@ -29,6 +29,18 @@ const UNSUPPORTED_KEYWORDS: [&str; 17] = [
 /// Extension keeping the other entries of a 3.1 `examples` array.
 pub const EXAMPLES_EXTENSION: &str = "x-examples";
 
+/// 3.1 makes `paths` optional (a webhooks-only document); 3.0 requires it.
+pub(super) fn require_paths(root: &mut Map<String, Value>) -> Result<(), CodegenError> {
+    match root.get("paths") {
+        None => {
+            root.insert("paths".into(), json!({}));
+            Ok(())
+        }
+        Some(Value::Object(_)) => Ok(()),
+        Some(_) => Err(CodegenError::at("/paths", "`paths` must be a mapping")),
+    }
+}
+
 /// `openapi: 3.1.x` → `3.0.3`; a 3.0 document passes; anything else is refused.
 pub(super) fn rewrite_version(root: &mut Map<String, Value>) -> Result<(), CodegenError> {
     let version = root

@@ -6,7 +6,10 @@
 //! - [`generator_fixes`]: shapes progenitor and typify handle correctly;
 //! - [`open_enums`]: Kombo's forward-compatibility policy (open response enums
 //!   and unions, the open-enum idiom), which also names the types that the
-//!   emit stage must open.
+//!   emit stage must open;
+//!
+//! and a last check (`validate.rs`) rejects, by JSON pointer, what the
+//! generator chain would turn into a panic or a rustc error.
 //!
 //! Only *schema positions* are rewritten ([`crate::walk`]): property names
 //! (`type`, `required`, …) and example values are never treated as keywords. A
@@ -22,6 +25,7 @@ use crate::walk::{for_each_schema_root, walk_schema};
 pub mod dialect;
 pub mod generator_fixes;
 pub mod open_enums;
+mod validate;
 
 pub use dialect::EXAMPLES_EXTENSION;
 pub use generator_fixes::REQUEST_CONTENT_TYPE_EXTENSION;
@@ -49,6 +53,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
         .as_object_mut()
         .ok_or_else(|| CodegenError::at("", "an OpenAPI document must be a mapping"))?;
     dialect::rewrite_version(root)?;
+    dialect::require_paths(root)?;
     dialect::remove_top_level_31_fields(root, &mut notes);
     generator_fixes::hoist_shared_inline_schemas(&mut doc);
     generator_fixes::inline_scalar_parameter_schemas(&mut doc, &mut notes);
@@ -59,6 +64,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
     generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
     generator_fixes::name_sibling_branch_enums(&mut doc)?;
     open_enums::open_response_enums(&mut doc, &mut notes)?;
+    validate::validate(&mut doc)?;
     let named = open_enums::name_open_types(&mut doc)?;
     Ok(Normalized {
         document: doc,

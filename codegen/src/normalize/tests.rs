@@ -264,12 +264,13 @@ fn webhooks_and_dialect_are_removed_with_a_note() {
 #[test]
 fn default_beside_success_becomes_4xx_and_5xx() {
     let error = json!({"$ref": "#/components/responses/Error"});
-    let out = normalize(doc(
+    let mut d = doc(
         json!({"/a": {"get": {"responses": {"200": {"description": "ok"}, "default": error}}},
                "/b": {"get": {"responses": {"default": {"description": "only"}}}}}),
         json!({}),
-    ))
-    .unwrap();
+    );
+    d["components"]["responses"] = json!({"Error": {"description": "e"}});
+    let out = normalize(d).unwrap();
     let responses = &out.document["paths"]["/a"]["get"]["responses"];
     assert_eq!(
         responses,
@@ -407,7 +408,7 @@ fn pointers_escape_slashes_in_path_keys() {
 fn inline_schemas_of_shared_responses_become_named_components() {
     let mut d = doc(
         json!({}),
-        json!({"ErrorResponseGeneral": {"type": "string"}}),
+        json!({"ErrorResponseGeneral": {"type": "string"}, "X": {"type": "string"}}),
     );
     d["components"]["responses"] = json!({
         "ErrorResponseGeneral": {"description": "e", "content": {"application/json": {"schema": {"type": "object"}}}},
