@@ -43,6 +43,7 @@ pub(crate) fn retryable_response(
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     pub(crate) max_attempts: u32,
+    pub(crate) max_elapsed: Duration,
     pub(crate) min_delay: Duration,
     pub(crate) max_delay: Duration,
     pub(crate) max_retry_after: Duration,
@@ -51,12 +52,14 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, 1 s doubling to at most 30 s, with jitter; waits of up to 60 s honoured.
+    /// Up to 10 attempts within 30 s: 1 s doubling, each wait at most 10 s,
+    /// with jitter; `Retry-After` honoured while it fits the budget.
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 3,
+            max_attempts: 10,
+            max_elapsed: Duration::from_secs(30),
             min_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(30),
+            max_delay: Duration::from_secs(10),
             max_retry_after: Duration::from_secs(60),
             jitter: true,
             retry_connect_errors: true,
@@ -76,6 +79,13 @@ impl RetryPolicy {
     /// Total attempts including the first (at least 1).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Total time budget of one call, from the first attempt: no retry
+    /// starts whose wait would end past it (the last response is returned).
+    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+        self.max_elapsed = budget;
         self
     }
 

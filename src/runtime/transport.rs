@@ -84,6 +84,7 @@ async fn execute_with_retries(
         }
     };
     let max_wait = policy.max_retry_after;
+    let started = std::time::Instant::now();
     let outcome = attempt
         .retry(policy.backoff())
         .sleep(tokio::time::sleep)
@@ -92,9 +93,13 @@ async fn execute_with_retries(
             Attempt::Connect(_) => policy.retry_connect_errors,
             Attempt::Fatal(_) => false,
         })
-        .adjust(|e, backoff| match (e, backoff) {
-            (Attempt::Retryable(_, Some(wait)), Some(d)) => Some((*wait).max(d)),
-            (_, d) => d,
+        .adjust(|e, backoff| {
+            let wait = match (e, backoff) {
+                (Attempt::Retryable(_, Some(server)), Some(d)) => Some((*server).max(d)),
+                (_, d) => d,
+            };
+            // The time budget: no retry whose wait ends past it.
+            wait.filter(|w| started.elapsed() + *w <= policy.max_elapsed)
         })
         .notify(|e, wait| {
             let reason = match e {
