@@ -24,7 +24,7 @@ struct EveryNth {
 
 impl Respond for EveryNth {
     fn respond(&self, _: &Request) -> ResponseTemplate {
-        if (self.seen.fetch_add(1, Ordering::SeqCst) + 1) % self.n == 0 {
+        if (self.seen.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(self.n) {
             self.fault.clone()
         } else {
             ResponseTemplate::new(200).set_body_json(
