@@ -33,6 +33,7 @@ pub mod runtime;
 
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod webhooks;
 
 /// The client generated at build time from `openapi/kombo.yaml` (the
 /// reviewed copy is `generated/kombo_client.rs`). Do not edit.

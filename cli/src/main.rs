@@ -1,7 +1,8 @@
-//! `kombo`: mint Kombo reconnection links from the command line.
+//! `kombo`: mint Kombo reconnection links and check webhooks from the command line.
 //!
-//! Exit codes: 0 success; 1 Kombo API error; 2 usage or invalid input (nothing
-//! sent); 3 transport failure or unexpected response.
+//! Exit codes: 0 success; 1 Kombo API error (or, for `webhook verify`, an
+//! invalid signature or body); 2 usage or invalid input (nothing sent); 3
+//! transport failure or unexpected response.
 
 use std::process::ExitCode;
 
@@ -37,6 +38,29 @@ enum Command {
     /// customer by hand.
     #[command(after_help = AFTER_HELP)]
     Relink(RelinkArgs),
+    /// Webhooks Kombo sends to your application.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+const WEBHOOK_HELP: &str = "\
+Environment:
+  KOMBO_WEBHOOK_SECRET  the webhook secret (required; never a flag, never printed).
+
+Exit codes:
+  0  the signature matches: the event type is printed (also one this version does not know)
+  1  the signature or the body is invalid (the reason on stderr)
+  2  usage error: no secret, no signature, stdin unreadable";
+
+#[derive(Subcommand)]
+enum WebhookCommand {
+    /// Verify a webhook: the raw body on stdin, the X-Kombo-Signature value as --signature.
+    #[command(after_help = WEBHOOK_HELP)]
+    Verify {
+        /// The value of the X-Kombo-Signature header.
+        #[arg(long, value_name = "VALUE")]
+        signature: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -199,6 +223,30 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
     }
 }
 
+/// Environment variable holding the webhook secret.
+const WEBHOOK_SECRET_ENV: &str = "KOMBO_WEBHOOK_SECRET";
+
+fn verify_webhook(signature: &str) -> Result<String, Failure> {
+    use kombo::webhooks::{RawEvent, WebhookError, WebhookEvent};
+    use std::io::Read;
+    let secret = std::env::var(WEBHOOK_SECRET_ENV).unwrap_or_default();
+    if secret.is_empty() {
+        return Err(Failure::usage(format!("{WEBHOOK_SECRET_ENV} is not set")));
+    }
+    let mut body = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut body)
+        .map_err(|e| Failure::usage(format!("cannot read the body from stdin: {e}")))?;
+    match kombo::webhooks::verify::<RawEvent>(secret.as_bytes(), &body, signature) {
+        Ok(event) => Ok(event.event_type().to_owned()),
+        Err(WebhookError::MissingSignature) => Err(Failure::usage("--signature is empty")),
+        Err(e) => Err(Failure {
+            code: 1,
+            message: e.to_string(),
+        }),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -213,6 +261,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Relink(args) => runtime.block_on(relink(args)),
+        Command::Webhook(WebhookCommand::Verify { signature }) => verify_webhook(&signature),
     };
     match outcome {
         Ok(out) => {

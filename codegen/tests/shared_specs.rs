@@ -16,7 +16,7 @@ fn generate_file(path: &Path) {
 
 #[test]
 fn merged_subset_fixture_generates() {
-    generate_file(Path::new("../fixtures/kombo-subset.yaml"));
+    generate_file(Path::new("../fixtures/kombo-fixture.yaml"));
 }
 
 /// The 16 endpoint documents live beside the repository (CI has them).

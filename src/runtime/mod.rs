@@ -156,3 +156,26 @@ pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
         }
     }
 }
+
+/// Fuzzing entry (`fuzz/`): classifies a response the way every call does —
+/// the envelope parse, the error it becomes, whether it is retried and how
+/// long the server asked to wait. Never panics, whatever the bytes.
+#[doc(hidden)]
+pub fn classify_response(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> Option<(bool, Option<Duration>)> {
+    let status = reqwest::StatusCode::from_u16(status).ok()?;
+    let mut response = http::Response::new(());
+    *response.status_mut() = status;
+    *response.headers_mut() = headers.clone();
+    let (mut parts, ()) = response.into_parts();
+    parts.extensions.insert(Verdict::of(status, body));
+    parts
+        .extensions
+        .insert(BufferedBody(bytes::Bytes::copy_from_slice(body)));
+    let error = Error::from_parts(&parts)?;
+    let _ = (error.code(), error.to_string(), error.rate_limit());
+    Some((error.is_retryable(), error.retry_after()))
+}

@@ -20,6 +20,7 @@ pub mod open_enums;
 mod operations;
 mod progenitor;
 pub mod surface;
+mod webhooks;
 
 pub use progenitor::GENERATOR_VERSIONS;
 
@@ -108,7 +109,8 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let client = progenitor::run(&settings, &spec)?;
     let table = operations::table(document, &runtime);
     let hooks = operations::hooks(&runtime);
-    let mut file: syn::File = syn::parse2(quote! { #client #table #hooks })
+    let events = webhooks::events(&normalized.webhooks, &krate);
+    let mut file: syn::File = syn::parse2(quote! { #client #table #hooks #events })
         .map_err(|e| CodegenError::at("", format!("generator produced unparsable Rust: {e}")))?;
 
     let builders: BTreeMap<String, String> = operations

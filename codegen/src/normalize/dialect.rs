@@ -60,20 +60,9 @@ pub(super) fn rewrite_version(root: &mut Map<String, Value>) -> Result<(), Codeg
     }
 }
 
-/// Drops `webhooks` (server-to-client calls, not client operations) and
-/// `jsonSchemaDialect`; both are recorded in the notes.
+/// Drops `jsonSchemaDialect` (recorded in the notes); `webhooks` are taken
+/// out before, by [`super::webhooks`].
 pub(super) fn remove_top_level_31_fields(root: &mut Map<String, Value>, notes: &mut Vec<String>) {
-    if let Some(webhooks) = root.shift_remove("webhooks") {
-        let names: Vec<&str> = webhooks
-            .as_object()
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default();
-        notes.push(format!(
-            "removed /webhooks ({} entries: {}): webhooks are calls Kombo makes, not client operations",
-            names.len(),
-            names.join(", ")
-        ));
-    }
     if let Some(dialect) = root.shift_remove("jsonSchemaDialect") {
         notes.push(format!(
             "removed /jsonSchemaDialect ({dialect}): 3.0 has a single dialect"

@@ -26,6 +26,7 @@ pub mod dialect;
 pub mod generator_fixes;
 pub mod open_enums;
 mod validate;
+pub mod webhooks;
 
 pub use dialect::EXAMPLES_EXTENSION;
 pub use generator_fixes::REQUEST_CONTENT_TYPE_EXTENSION;
@@ -43,6 +44,8 @@ pub struct Normalized {
     pub open_enums: BTreeMap<String, String>,
     /// Rust type names of the tagged unions that accept unknown kinds → pointer.
     pub open_unions: BTreeMap<String, String>,
+    /// The webhooks the spec declares (their payloads stay as components).
+    pub webhooks: Vec<webhooks::Webhook>,
 }
 
 /// Runs every rule over a parsed document whose operations are already named
@@ -54,6 +57,15 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
         .ok_or_else(|| CodegenError::at("", "an OpenAPI document must be a mapping"))?;
     dialect::rewrite_version(root)?;
     dialect::require_paths(root)?;
+    let hooks = webhooks::take(root)?;
+    if let Some(names) = hooks.as_object().filter(|h| !h.is_empty()) {
+        let names: Vec<&str> = names.keys().map(String::as_str).collect();
+        notes.push(format!(
+            "moved /webhooks ({} entries: {}) out of the document: their payloads stay as types and become `webhooks::Event`",
+            names.len(),
+            names.join(", ")
+        ));
+    }
     dialect::remove_top_level_31_fields(root, &mut notes);
     generator_fixes::hoist_shared_inline_schemas(&mut doc);
     generator_fixes::inline_scalar_parameter_schemas(&mut doc, &mut notes);
@@ -63,14 +75,26 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
     generator_fixes::split_responses_default(&mut doc)?;
     generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
     generator_fixes::name_sibling_branch_enums(&mut doc)?;
-    open_enums::open_response_enums(&mut doc, &mut notes)?;
+    let payloads = hooks
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, hook)| {
+            hook.pointer("/post/requestBody/content/application~1json/schema")
+                .and_then(crate::walk::schema_ref_name)
+                .map(str::to_owned)
+        })
+        .collect();
+    open_enums::open_response_enums(&mut doc, &payloads, &mut notes)?;
     validate::validate(&mut doc)?;
     let named = open_enums::name_open_types(&mut doc)?;
+    let webhooks = webhooks::describe(&doc, &hooks)?;
     Ok(Normalized {
         document: doc,
         notes,
         open_enums: named.enums,
         open_unions: named.unions,
+        webhooks,
     })
 }
 

@@ -103,9 +103,12 @@ fn operation_roots(doc: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
 /// used by both directions is copied as `<Name>Response` for the response side.
 pub(super) fn open_response_enums(
     doc: &mut Value,
+    received: &BTreeSet<String>,
     notes: &mut Vec<String>,
 ) -> Result<(), CodegenError> {
-    let (request_roots, response_roots) = operation_roots(doc);
+    let (request_roots, mut response_roots) = operation_roots(doc);
+    // Webhook payloads are received like responses.
+    response_roots.extend(received.iter().cloned());
     let in_requests = reachable(doc, &request_roots);
     let in_responses = reachable(doc, &response_roots);
     let shared: BTreeSet<String> = in_requests.intersection(&in_responses).cloned().collect();

@@ -243,14 +243,42 @@ fn version_is_rewritten_and_others_refused() {
     assert_eq!(e.pointer, "/openapi");
 }
 
+fn hook(payload: &str) -> Value {
+    json!({"post": {"requestBody": {"content": {"application/json": {"schema":
+        {"$ref": format!("#/components/schemas/{payload}")}}}}}})
+}
+
 #[test]
 fn webhooks_and_dialect_are_removed_with_a_note() {
     let out = normalize(json!({
         "openapi": "3.1.0", "info": {}, "paths": {},
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
-        "webhooks": {"employee-updated": {}, "sync-finished": {}}
+        "webhooks": {"employee-updated": hook("A"), "sync-finished": hook("B")},
+        "components": {"schemas": {
+            "A": {"type": "object", "properties": {"type": {"const": "employee-updated"},
+                  "data": {"type": "object", "properties": {"status": {"type": "string", "enum": ["X", "Y"]}}}}},
+            "B": {"type": "object", "properties": {"type": {"type": "string", "enum": ["sync-finished"]}}}
+        }}
     }))
     .unwrap();
+    let names: Vec<(&str, &str, &str)> = out
+        .webhooks
+        .iter()
+        .map(|w| (w.name.as_str(), w.payload.as_str(), w.event_type.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("employee-updated", "A", "employee-updated"),
+            ("sync-finished", "B", "sync-finished")
+        ]
+    );
+    // Payloads are received data: their enums are open like a response's.
+    assert!(
+        out.open_enums.contains_key("ADataStatus"),
+        "{:?}",
+        out.open_enums
+    );
     assert!(out.document.get("webhooks").is_none());
     assert!(out.document.get("jsonSchemaDialect").is_none());
     assert_eq!(out.notes.len(), 2);
