@@ -335,3 +335,39 @@ fn title_branch_enums(schema: &mut Value, pointer: &str, used: &mut BTreeSet<Str
         }
     }
 }
+
+/// `minLength: 0`, `minItems: 0`, `minProperties: 0` say nothing, but typify
+/// turns them into comparisons that can never fail (a rustc warning).
+pub(super) fn drop_noop_bounds(obj: &mut Map<String, Value>) {
+    for key in ["minLength", "minItems", "minProperties"] {
+        if obj.get(key).and_then(Value::as_u64) == Some(0) {
+            obj.shift_remove(key);
+        }
+    }
+}
+
+/// A parameter is never null: a nullable parameter schema (inline, or a
+/// `$ref` to a nullable component) would make typify wrap it in an `Option`
+/// newtype that cannot be written into a path or a header. The schema
+/// becomes a non-nullable copy.
+pub(super) fn non_nullable_parameters(doc: &mut Value) -> Result<(), CodegenError> {
+    let snapshot = doc.clone();
+    for_each_schema_root(doc, &mut |schema, pointer, direction| {
+        let is_parameter = direction == Direction::Request
+            && pointer.contains("/parameters/")
+            && !pointer.contains("/content/");
+        if !is_parameter {
+            return Ok(());
+        }
+        if let Some(name) = schema_ref_name(schema) {
+            let target = snapshot.pointer(&push_pointer("/components/schemas", name));
+            if let Some(target) = target.filter(|t| t.get("nullable") == Some(&Value::Bool(true))) {
+                *schema = target.clone();
+            }
+        }
+        if let Some(obj) = schema.as_object_mut() {
+            obj.shift_remove("nullable");
+        }
+        Ok(())
+    })
+}

@@ -72,6 +72,7 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
     for_each_schema_root(&mut doc, &mut |schema, pointer, _| {
         normalize_schema(schema, pointer)
     })?;
+    generator_fixes::non_nullable_parameters(&mut doc)?;
     generator_fixes::split_responses_default(&mut doc)?;
     generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
     generator_fixes::name_sibling_branch_enums(&mut doc)?;
@@ -116,6 +117,7 @@ pub fn normalize_schema(schema: &mut Value, pointer: &str) -> Result<(), Codegen
         dialect::exclusive_bounds(obj, p)?;
         dialect::examples_array(obj, p)?;
         dialect::fold_null_branches(obj, p)?;
+        generator_fixes::drop_noop_bounds(obj);
         generator_fixes::tagged_any_of(obj);
         open_enums::open_string_union(obj);
         Ok(())

@@ -410,7 +410,8 @@ fn schemas_in_parameters_and_headers_are_normalized() {
     let out = normalize(d).unwrap();
     assert_eq!(
         out.document["paths"]["/a/{id}"]["get"]["parameters"][0]["schema"],
-        json!({"type": "string", "nullable": true})
+        json!({"type": "string"}),
+        "a parameter is never null"
     );
     assert_eq!(
         out.document["paths"]["/a/{id}"]["get"]["responses"]["200"]["headers"]["h"]["schema"],
@@ -576,4 +577,46 @@ fn tagged_response_unions_are_marked_open() {
     let name = props["tagged"]["title"].as_str().unwrap();
     assert!(out.open_unions.contains_key(name));
     assert!(props["untagged"].get("title").is_none());
+}
+
+#[test]
+fn no_op_bounds_are_dropped() {
+    let out = schema(json!({"type": "object", "minProperties": 0, "properties": {
+        "name": {"type": "string", "minLength": 0, "maxLength": 5},
+        "tags": {"type": "array", "minItems": 0, "items": {"type": "string", "minLength": 1}}}}));
+    assert_eq!(
+        out,
+        json!({"type": "object", "properties": {
+            "name": {"type": "string", "maxLength": 5},
+            "tags": {"type": "array", "items": {"type": "string", "minLength": 1}}}})
+    );
+}
+
+#[test]
+fn parameters_are_never_nullable() {
+    let param = |name: &str, place: &str, schema: Value| json!({"name": name, "in": place, "required": true, "schema": schema});
+    let out = normalize(doc(
+        json!({"/a/{id}": {"get": {"parameters": [
+            param("id", "path", json!({"$ref": "#/components/schemas/Id"})),
+            param("q", "query", json!({"type": ["string", "null"]})),
+            param("X-Trace", "header", json!({"$ref": "#/components/schemas/Id"}))
+        ], "responses": {"200": {"description": "ok"}}}}}),
+        json!({"Id": {"type": ["string", "null"], "pattern": "^[a-z]+$"}}),
+    ))
+    .unwrap();
+    let params = &out.document["paths"]["/a/{id}"]["get"]["parameters"];
+    for i in 0..3 {
+        assert!(
+            params[i]["schema"].get("nullable").is_none(),
+            "{}",
+            params[i]
+        );
+        assert!(params[i]["schema"].get("$ref").is_none(), "{}", params[i]);
+    }
+    assert_eq!(params[0]["schema"]["pattern"], "^[a-z]+$");
+    // The component itself stays nullable for other uses.
+    assert_eq!(
+        out.document["components"]["schemas"]["Id"]["nullable"],
+        true
+    );
 }
