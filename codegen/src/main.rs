@@ -35,6 +35,9 @@ enum Command {
         /// Write nothing; exit 1 and show the first difference when generated/ is stale.
         #[arg(long)]
         check: bool,
+        /// Also prepend the report, under the next version, to CHANGELOG.md.
+        #[arg(long, conflicts_with = "check")]
+        changelog: bool,
     },
     /// Generate the client for SPEC into DIR (normalized spec + Rust).
     Generate {
@@ -57,7 +60,7 @@ enum Command {
     },
 }
 
-fn read(path: &PathBuf) -> Result<String, CodegenError> {
+fn read(path: &Path) -> Result<String, CodegenError> {
     std::fs::read_to_string(path).map_err(|e| {
         CodegenError::at("", format!("cannot read: {e}")).in_file(path.display().to_string())
     })
@@ -65,7 +68,11 @@ fn read(path: &PathBuf) -> Result<String, CodegenError> {
 
 fn run(cli: Cli) -> Result<(), CodegenError> {
     match cli.command {
-        Command::Refresh { root, check } => {
+        Command::Refresh {
+            root,
+            check,
+            changelog,
+        } => {
             let spec_path = root.join("openapi/kombo.yaml");
             let out = root.join("generated");
             let old = std::fs::read_to_string(out.join(NORMALIZED_FILE)).ok();
@@ -79,9 +86,22 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
                 CodegenError::at("", format!("cannot write {}: {e}", out.display()))
             })?;
             eprintln!("refreshed {}", out.display());
-            match old {
-                Some(old) => print!("{}", diff::report_texts(&old, &spec)?),
-                None => eprintln!("no previous snapshot: no change report"),
+            let Some(old) = old else {
+                eprintln!("no previous snapshot: no change report");
+                return Ok(());
+            };
+            let (bump, report) = diff::report_with_bump(&old, &spec)?;
+            print!("{report}");
+            let current = crate_version(&root)?;
+            let next = bump.next_version(&current).ok_or_else(|| {
+                CodegenError::at(
+                    "",
+                    format!("Cargo.toml version {current:?} is not MAJOR.MINOR.PATCH"),
+                )
+            })?;
+            println!("Release: {bump:?} → version {current} becomes {next} (edit Cargo.toml)");
+            if changelog {
+                prepend_changelog(&root.join("CHANGELOG.md"), &next, &report)?;
             }
             Ok(())
         }
@@ -110,6 +130,42 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             Ok(())
         }
     }
+}
+
+/// The `kombo` package version in `root/Cargo.toml`.
+fn crate_version(root: &Path) -> Result<String, CodegenError> {
+    let manifest = read(&root.join("Cargo.toml"))?;
+    let in_package = manifest
+        .split("[package]")
+        .nth(1)
+        .unwrap_or_default()
+        .split("\n[")
+        .next()
+        .unwrap_or_default();
+    in_package
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = "))
+        .map(|v| v.trim_matches('"').to_owned())
+        .ok_or_else(|| CodegenError::at("", "no [package] version in Cargo.toml"))
+}
+
+fn prepend_changelog(path: &Path, version: &str, report: &str) -> Result<(), CodegenError> {
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Changelog\n".to_owned());
+    let (title, rest) = old.split_once('\n').unwrap_or((old.as_str(), ""));
+    let entry = report.replacen(
+        "## Kombo spec update",
+        &format!("## {version}: Kombo spec update"),
+        1,
+    );
+    let text = format!(
+        "{title}\n\n{}\n{}",
+        entry.trim_end(),
+        rest.trim_start_matches('\n')
+    );
+    std::fs::write(path, text)
+        .map_err(|e| CodegenError::at("", format!("cannot write {}: {e}", path.display())))?;
+    eprintln!("prepended the report to {}", path.display());
+    Ok(())
 }
 
 /// Compares `generated/` with a fresh generation; the error names the first

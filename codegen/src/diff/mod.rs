@@ -13,9 +13,11 @@ use crate::error::CodegenError;
 
 mod compare;
 mod model;
+mod release;
 mod render;
 
 pub use compare::changes;
+pub use release::Bump;
 pub use render::render;
 
 /// How a change affects users of the crate.
@@ -40,10 +42,16 @@ pub struct Change {
 
 /// Report between two spec texts (raw or already normalized).
 pub fn report_texts(old: &str, new: &str) -> Result<String, CodegenError> {
+    Ok(report_with_bump(old, new)?.1)
+}
+
+/// The release a spec update needs, and its report.
+pub fn report_with_bump(old: &str, new: &str) -> Result<(Bump, String), CodegenError> {
     let options = Options::default();
     let (old, _) = prepare(parse_spec(old)?, &options)?;
     let (new, _) = prepare(parse_spec(new)?, &options)?;
-    Ok(render(&changes(&old.document, &new.document)))
+    let changes = changes(&old.document, &new.document);
+    Ok((Bump::of(&changes), render(&changes)))
 }
 
 #[cfg(test)]
