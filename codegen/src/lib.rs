@@ -51,6 +51,15 @@ pub fn dependent_options() -> Options {
     }
 }
 
+/// The hex SHA-256 of spec text, as written in the generated file's header.
+pub fn spec_sha256(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Reads `spec`, generates the client and writes it to `out_dir/kombo_client.rs`.
 /// Errors name the file.
 pub fn build(spec: &Path, out_dir: &Path, options: &Options) -> Result<Generated, CodegenError> {

@@ -148,7 +148,12 @@ pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
     match serde_json::from_slice::<T>(&body) {
         Ok(value) => Ok(ResponseValue::new(value, parts.status, parts.headers)),
         Err(e) => {
-            let reason = format!("body does not match the API's schema: {e}");
+            let reason = match e.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    format!("body is not JSON: {e}")
+                }
+                _ => format!("body does not match the API's schema: {e}"),
+            };
             parts.extensions.insert(Verdict::Unexpected(reason));
             Err(progenitor_client::Error::UnexpectedResponse(
                 transport::rebuild(parts, body),

@@ -7,7 +7,6 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 use crate::error::CodegenError;
@@ -83,7 +82,7 @@ pub fn prepare(
 
 /// Runs the whole pipeline on spec text.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, CodegenError> {
-    let sha = hex(&Sha256::digest(spec_text.as_bytes()));
+    let sha = crate::spec_sha256(spec_text);
     let (normalized, operations) = prepare(parse_spec(spec_text)?, options)?;
     let document = &normalized.document;
     let normalized_yaml = serde_yaml::to_string(document)
@@ -168,8 +167,4 @@ fn self_type_name(ty: &syn::Type) -> Option<String> {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
