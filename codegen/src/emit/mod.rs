@@ -19,6 +19,7 @@ pub mod open_enums;
 mod operations;
 mod progenitor;
 pub mod surface;
+pub mod trim;
 mod webhooks;
 
 pub use progenitor::GENERATOR_VERSIONS;
@@ -125,6 +126,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     decode::route_decoding(&mut file, &decoding, &runtime)?;
     surface::reshape(&mut file, document, &operations, &krate)?;
     growable::mark_non_exhaustive(&mut file)?;
+    trim::unused_builders(&mut file)?;
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();
