@@ -136,9 +136,13 @@ fn extra_headers(
 /// e.g. an id of `..` (which would turn `/integrations/../relink` into `/relink`),
 /// `.` or an empty id.
 fn check_path(baseurl: &str, request: &Request, operation: &OperationSpec) -> Result<(), String> {
-    let base_path = url::Url::parse(baseurl)
-        .map(|u| u.path().trim_end_matches('/').to_owned())
-        .unwrap_or_default();
+    // The base URL was checked when the client was built: its path is what
+    // follows the authority (no parse per call).
+    let after_scheme = baseurl.split_once("://").map_or(baseurl, |(_, rest)| rest);
+    let base_path = after_scheme
+        .find('/')
+        .map_or("", |i| &after_scheme[i..])
+        .trim_end_matches('/');
     let expected: Vec<&str> = base_path
         .split('/')
         .chain(operation.path.split('/').skip(1))

@@ -133,18 +133,20 @@ pub async fn call_runtime(
     Ok(Some(call))
 }
 
-/// `ResponseValue::from_response`, reading the body the runtime buffered: a
-/// body that does not decode stays a response (status, headers, body) and
-/// becomes [`Error::UnexpectedResponse`] naming the decoding error.
+/// `ResponseValue::from_response`, reading the body once: a body that does
+/// not decode stays a response (status, headers, body) and becomes
+/// [`Error::UnexpectedResponse`] naming the decoding error.
 pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
-    let (mut parts, _) = http::Response::from(response).into_parts();
-    let body = parts
-        .extensions
-        .get::<BufferedBody>()
-        .map(|b| b.0.clone())
-        .unwrap_or_default();
+    let (mut parts, body) = http::Response::from(response).into_parts();
+    let body = match parts.extensions.get::<BufferedBody>() {
+        Some(buffered) => buffered.0.clone(),
+        None => http_body_util::BodyExt::collect(body)
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?
+            .to_bytes(),
+    };
     match serde_json::from_slice::<T>(&body) {
         Ok(value) => Ok(ResponseValue::new(value, parts.status, parts.headers)),
         Err(e) => {
@@ -155,6 +157,7 @@ pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
                 _ => format!("body does not match the API's schema: {e}"),
             };
             parts.extensions.insert(Verdict::Unexpected(reason));
+            parts.extensions.insert(BufferedBody(body.clone()));
             Err(progenitor_client::Error::UnexpectedResponse(
                 transport::rebuild(parts, body),
             ))

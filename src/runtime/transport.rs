@@ -149,9 +149,14 @@ async fn send_once(
     Ok(response)
 }
 
-/// Reads the whole body (Kombo answers with small JSON documents), keeps it in
-/// the response's extensions, and classifies the response once.
-async fn buffer(response: Response) -> reqwest::Result<Response> {
+/// Classifies the response once. A success streams on to its decoder, which
+/// reads the body once; any other status is read whole (Kombo's error bodies
+/// are small JSON documents) and kept in the extensions for the error.
+async fn buffer(mut response: Response) -> reqwest::Result<Response> {
+    if response.status().is_success() {
+        response.extensions_mut().insert(Verdict::Success);
+        return Ok(response);
+    }
     let (mut parts, body) = http::Response::from(response).into_parts();
     let bytes = http_body_util::BodyExt::collect(body).await?.to_bytes();
     parts.extensions.insert(Verdict::of(parts.status, &bytes));
