@@ -22,6 +22,7 @@ pub mod error;
 pub mod name;
 pub mod normalize;
 pub mod scope;
+pub mod synthetic;
 pub mod walk;
 
 pub use emit::{GENERATOR_VERSIONS, Generated, Options, generate};

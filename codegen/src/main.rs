@@ -51,6 +51,17 @@ enum Command {
         #[arg(long, default_value = "crate")]
         runtime_crate: String,
     },
+    /// Write SPEC replicated COPIES times, renamed per copy (scaling benchmarks).
+    Synthesize {
+        /// OpenAPI document to replicate.
+        spec: PathBuf,
+        /// How many copies.
+        #[arg(long, default_value_t = 8)]
+        copies: usize,
+        /// Output file (JSON).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the Markdown change report between two specs.
     Diff {
         /// The spec before the update.
@@ -123,6 +134,16 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             for note in &generated.notes {
                 eprintln!("note: {note}");
             }
+            Ok(())
+        }
+        Command::Synthesize { spec, copies, out } => {
+            let doc = kombo_codegen::emit::parse_spec(&read(&spec)?)?;
+            let synthetic = kombo_codegen::synthetic::replicate(&doc, copies);
+            let text = serde_json::to_string_pretty(&synthetic)
+                .map_err(|e| CodegenError::at("", format!("cannot write JSON: {e}")))?;
+            std::fs::write(&out, text).map_err(|e| {
+                CodegenError::at("", format!("cannot write {}: {e}", out.display()))
+            })?;
             Ok(())
         }
         Command::Diff { old, new } => {

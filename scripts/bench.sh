@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmarks with their anchors, measured in the same run; writes BENCHMARKS.md.
+#   bash scripts/bench.sh              # everything (long: clean builds)
+#   BENCH_BUILD_RUNS=5 bash scripts/bench.sh
+#   bash scripts/bench.sh --smoke      # CI: every bench runs once, nothing written
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+if [ "${1:-}" = "--smoke" ]; then
+  cargo bench -q --bench call -- --test
+  cargo bench -q -p kombo-codegen --bench generate -- --test
+  exit 0
+fi
+
+runs=${BENCH_BUILD_RUNS:-5}
+work=$(mktemp -d /tmp/kombo-bench.XXXXXX)
+out=BENCHMARKS.md.new
+subset=../shared/specs/kombo-subset.yaml
+[ -f "$subset" ] || { echo "needs $subset" >&2; exit 1; }
+
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; print m}'; }
+# criterion's median estimate in ns for group/name
+crit() { python3 -c "import json,sys; print(json.load(open('target/criterion/$1/new/estimates.json'))['median']['point_estimate'])"; }
+ratio() { python3 -c "print(f'{$1/$2:.3f}')"; }
+# wall seconds and max RSS (KiB) of a command: "secs kib"
+timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
+
+echo "== call benchmarks (criterion, 100 samples each)"
+cargo bench -q --bench call -- --noplot 2>/dev/null | grep -E "^(sequential|in_flight)|time:" || true
+seq_anchor=$(crit sequential/reqwest_by_hand); seq_kombo=$(crit sequential/kombo)
+par_anchor=$(crit in_flight_32/reqwest_by_hand); par_kombo=$(crit in_flight_32/kombo)
+
+echo "== generator benchmarks"
+cargo bench -q -p kombo-codegen --bench generate -- --noplot 2>/dev/null | grep -E "^generate|time:" || true
+gen16=$(crit generate/subset_16_ops); gen128=$(crit generate/synthetic_128_ops)
+
+echo "== generated lines"
+cargo build -q -p kombo-codegen --features cli
+codegen=target/debug/kombo-codegen
+$codegen synthesize "$subset" --copies 8 --out "$work/synthetic128.json"
+$codegen generate "$subset" --out "$work/g16" --runtime-crate ::kombo 2>/dev/null
+$codegen generate "$work/synthetic128.json" --out "$work/g128" --runtime-crate ::kombo 2>/dev/null
+lines16=$(wc -l < "$work/g16/kombo_client.rs"); lines128=$(wc -l < "$work/g128/kombo_client.rs")
+
+echo "== spec-change rebuild of the fixture crate (build script + rustc), $runs runs"
+rebuild() { # spec → "secs kib" per run, one per line
+  KOMBO_FIXTURE_SPEC=$(realpath "$1") cargo build -q -p kombo-fixtures >/dev/null 2>&1
+  for _ in $(seq "$runs"); do
+    touch "$1"
+    KOMBO_FIXTURE_SPEC=$(realpath "$1") timed cargo build -q -p kombo-fixtures
+    echo
+  done
+}
+cp "$subset" "$work/subset16.yaml"
+rebuild "$work/subset16.yaml" > "$work/r16"
+rebuild "$work/synthetic128.json" > "$work/r128"
+r16=$(awk 'NF{print $1}' "$work/r16" | median); r128=$(awk 'NF{print $1}' "$work/r128" | median)
+m128=$(awk 'NF{print $2}' "$work/r128" | sort -n | tail -1)
+gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen generate "$work/synthetic128.json" --out "$work/g128d" --runtime-crate ::kombo 2>&1 >/dev/null | tail -1; done; } | median)
+cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
+
+echo "== clean and no-op builds against a bare crate with the same dependencies, $runs runs"
+bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
+python3 - "$bare/Cargo.toml" <<'PY'
+import re, sys
+text = open("Cargo.toml").read()
+deps = text.split("[dependencies]", 1)[1].split("\n[", 1)[0]
+open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]' + deps)
+PY
+cp Cargo.lock "$bare/"
+clean() { # dir, extra cargo args → seconds of a build from an empty target dir
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/target-clean"
+    (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1)
+  done | median
+}
+c_bare=$(clean "$bare"); c_kombo=$(clean . -p kombo); c_nocodegen=$(clean . -p kombo --no-default-features)
+noop() { for _ in $(seq "$runs"); do (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1); done | median; }
+n_bare=$(noop "$bare"); n_kombo=$(noop . -p kombo)
+
+cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
+cat > "$out" <<MD
+# Benchmarks
+
+Written by \`bash scripts/bench.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu),
+$(free -g | awk '/Mem:/{print $2}') GiB, $(rustc --version). Every figure is a ratio against
+an anchor measured in the same run; times are medians (criterion: 100 samples; builds: $runs runs).
+
+| what | anchor | kombo | ratio | target |
+|---|---|---|---|---|
+| one relink call, sequential (latency) | hand-written reqwest: $(python3 -c "print(f'{$seq_anchor/1000:.1f}')") µs | $(python3 -c "print(f'{$seq_kombo/1000:.1f}')") µs | $(ratio $seq_kombo $seq_anchor)× | ≤ 1.05× |
+| 32 calls in flight (throughput = anchor time / kombo time) | $(python3 -c "print(f'{$par_anchor/1e6:.2f}')") ms | $(python3 -c "print(f'{$par_kombo/1e6:.2f}')") ms | $(ratio $par_anchor $par_kombo)× | ≥ 0.95× |
+| generated lines per operation, 16-op subset | — | $lines16 lines / 16 = $((lines16 / 16)) | — | ≤ 1,000 |
+| generator time, 128-op synthetic vs 16-op (release) | $(python3 -c "print(f'{$gen16/1e6:.0f}')") ms | $(python3 -c "print(f'{$gen128/1e6:.0f}')") ms | $(ratio $gen128 $gen16)× | linear (8×) |
+| spec-change rebuild, 128-op vs 16-op | $r16 s | $r128 s | $(ratio $r128 $r16)× | ≤ 8.5× |
+| generator (debug, as a build script runs it) share of the 128-op rebuild | — | $gen128_debug s of $r128 s | $(ratio $gen128_debug $r128) | ≤ 0.05 |
+| peak memory of the 128-op rebuild | — | $((m128 / 1024)) MiB | — | ≤ 1,536 MiB |
+| clean build, default features | bare crate, same deps: $c_bare s | $c_kombo s | $(ratio $c_kombo $c_bare)× | ≤ 1.25× |
+| clean build, \`--no-default-features\` (snapshot, no generator) | $c_bare s | $c_nocodegen s | $(ratio $c_nocodegen $c_bare)× | ≤ 1.05× |
+| no-op build | $n_bare s | $n_kombo s | $(ratio $n_kombo $n_bare)× | ≤ 1.3× |
+
+The 128-op spec is the 16-op subset replicated 8 times with renamed paths and
+schemas (\`kombo-codegen synthesize\`); it is generated by the run, not committed
+($lines128 generated lines).
+MD
+echo "wrote $out (merge the measured table into BENCHMARKS.md)"
