@@ -296,10 +296,13 @@ fn is_null_branch(branch: &Value) -> bool {
 
 /// Null branches of `anyOf`/`oneOf` become `nullable: true`. A single remaining
 /// branch replaces the union (inline: merged; `$ref`: wrapped in `allOf`).
+/// Returns whether an inline branch was merged into `obj` (its keywords are
+/// then not normalized yet).
 pub(super) fn fold_null_branches(
     obj: &mut Map<String, Value>,
     pointer: &str,
-) -> Result<(), CodegenError> {
+) -> Result<bool, CodegenError> {
+    let mut merged = false;
     for key in ["anyOf", "oneOf"] {
         let Some(branches) = obj.get_mut(key).and_then(Value::as_array_mut) else {
             continue;
@@ -350,6 +353,7 @@ pub(super) fn fold_null_branches(
                     }
                     obj.insert(k, v);
                 }
+                merged = true;
             }
             _ => {
                 return Err(CodegenError::at(
@@ -359,5 +363,5 @@ pub(super) fn fold_null_branches(
             }
         }
     }
-    Ok(())
+    Ok(merged)
 }

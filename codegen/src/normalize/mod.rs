@@ -102,26 +102,38 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
 /// Applies the per-schema rules to one schema root and everything under it.
 pub fn normalize_schema(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
     walk_schema(schema, pointer, &mut |s, p| {
-        dialect::boolean_schema(s, p)?;
-        let Some(obj) = s.as_object_mut() else {
-            return Err(CodegenError::at(p, "a schema must be a mapping"));
-        };
-        dialect::reject_unsupported(obj, p)?;
-        dialect::ref_with_siblings(obj);
-        if obj.contains_key("$ref") {
-            return Ok(());
+        // A null union folded into its one branch brings that branch's
+        // keywords up, unnormalized: the rules run again on the result.
+        for _ in 0..16 {
+            if !schema_rules(s, p)? {
+                break;
+            }
         }
-        dialect::type_array(obj, p)?;
-        dialect::const_to_enum(obj, p)?;
-        dialect::null_in_enum(obj);
-        dialect::exclusive_bounds(obj, p)?;
-        dialect::examples_array(obj, p)?;
-        dialect::fold_null_branches(obj, p)?;
-        generator_fixes::drop_noop_bounds(obj);
-        generator_fixes::tagged_any_of(obj);
-        open_enums::open_string_union(obj);
         Ok(())
     })
+}
+
+/// One pass of the rules over one schema object; `true` when it must run again.
+fn schema_rules(s: &mut Value, p: &str) -> Result<bool, CodegenError> {
+    dialect::boolean_schema(s, p)?;
+    let Some(obj) = s.as_object_mut() else {
+        return Err(CodegenError::at(p, "a schema must be a mapping"));
+    };
+    dialect::reject_unsupported(obj, p)?;
+    dialect::ref_with_siblings(obj);
+    if obj.contains_key("$ref") {
+        return Ok(false);
+    }
+    dialect::type_array(obj, p)?;
+    dialect::const_to_enum(obj, p)?;
+    dialect::null_in_enum(obj);
+    dialect::exclusive_bounds(obj, p)?;
+    dialect::examples_array(obj, p)?;
+    let merged = dialect::fold_null_branches(obj, p)?;
+    generator_fixes::drop_noop_bounds(obj);
+    generator_fixes::tagged_any_of(obj);
+    open_enums::open_string_union(obj);
+    Ok(merged)
 }
 
 #[cfg(test)]

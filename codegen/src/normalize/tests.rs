@@ -620,3 +620,14 @@ fn parameters_are_never_nullable() {
         true
     );
 }
+
+/// Found by the `normalize` fuzz target: a `const` in the one branch of a
+/// null union was merged up unnormalized (and silently dropped by openapiv3).
+#[test]
+fn a_folded_branch_is_normalized_too() {
+    let out = schema(json!({"anyOf": [{"type": "null"}, {"const": "A", "examples": ["A"]}]}));
+    assert_eq!(out, json!({"nullable": true, "enum": ["A"], "example": "A"}));
+    let mut again = out.clone();
+    normalize_schema(&mut again, "/s").unwrap();
+    assert_eq!(again, out);
+}
