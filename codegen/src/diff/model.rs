@@ -100,11 +100,47 @@ fn flatten(
     if let Some(items) = s.get("items") {
         flatten(doc, items, &format!("{prefix}[]"), true, out, depth + 1);
     }
-    for key in ["allOf"] {
-        for sub in s.get(key).and_then(Value::as_array).into_iter().flatten() {
-            flatten(doc, sub, prefix, required, out, depth + 1);
+    for sub in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        flatten(doc, sub, prefix, required, out, depth + 1);
+    }
+    // Each branch of a union is a field `prefix<label>`: a branch added is
+    // one more variant (optional), a branch removed breaks code naming it,
+    // and the fields inside are compared like any others.
+    for key in ["oneOf", "anyOf"] {
+        let branches = s.get(key).and_then(Value::as_array);
+        for (i, branch) in branches.into_iter().flatten().enumerate() {
+            let label = branch_label(doc, branch).unwrap_or_else(|| format!("#{i}"));
+            flatten(
+                doc,
+                branch,
+                &format!("{prefix}<{label}>"),
+                false,
+                out,
+                depth + 1,
+            );
         }
     }
+}
+
+/// What names a union branch: its tag value (a one-value property), else
+/// the component it refers to.
+fn branch_label(doc: &Value, branch: &Value) -> Option<String> {
+    let resolved = resolve(doc, branch);
+    let tag = resolved
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find_map(|(name, p)| {
+            let values = resolve(doc, p).get("enum")?.as_array()?;
+            (values.len() == 1).then(|| format!("{name}={}", values[0]))
+        });
+    tag.or_else(|| crate::walk::schema_ref_name(branch).map(str::to_owned))
 }
 
 /// Flattens the schemas of a request body's or response's `content`.

@@ -192,3 +192,53 @@ fn response_header_added_is_minor_and_removed_is_major() {
     let (_, text) = report(new, vendored());
     assert!(text.starts_with("## Kombo spec update: major"), "{text}");
 }
+
+/// The vendored spec with a tagged union `detail` in the relink response.
+fn with_response_union(branches: Value) -> Value {
+    let mut doc = vendored();
+    doc.pointer_mut(
+        "/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse/properties/data/properties",
+    )
+    .unwrap()["detail"] = json!({"oneOf": branches});
+    doc
+}
+
+fn branch(tag: &str, field: Value) -> Value {
+    json!({"type": "object", "required": ["kind"], "properties": {
+        "kind": {"type": "string", "const": tag}, "value": field}})
+}
+
+#[test]
+fn union_branches_added_removed_and_changed_are_classified() {
+    let two = with_response_union(json!([
+        branch("TEXT", json!({"type": "string"})),
+        branch("NUMBER", json!({"type": "number"}))
+    ]));
+    let three = with_response_union(json!([
+        branch("TEXT", json!({"type": "string"})),
+        branch("NUMBER", json!({"type": "number"})),
+        branch("DATE", json!({"type": "string"}))
+    ]));
+    let (_, text) = report(two.clone(), three.clone());
+    assert!(text.starts_with("## Kombo spec update: minor"), "{text}");
+    assert!(
+        text.contains("`data.detail<kind=\"DATE\">`: added"),
+        "{text}"
+    );
+    let (_, text) = report(three, two.clone());
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+    assert!(
+        text.contains("`data.detail<kind=\"DATE\">`: removed"),
+        "{text}"
+    );
+    let changed = with_response_union(json!([
+        branch("TEXT", json!({"type": "string"})),
+        branch("NUMBER", json!({"type": "integer"}))
+    ]));
+    let (_, text) = report(two, changed);
+    assert!(text.starts_with("## Kombo spec update: major"), "{text}");
+    assert!(
+        text.contains("`data.detail<kind=\"NUMBER\">.value`: type changed: number → integer"),
+        "{text}"
+    );
+}

@@ -626,7 +626,10 @@ fn parameters_are_never_nullable() {
 #[test]
 fn a_folded_branch_is_normalized_too() {
     let out = schema(json!({"anyOf": [{"type": "null"}, {"const": "A", "examples": ["A"]}]}));
-    assert_eq!(out, json!({"nullable": true, "enum": ["A"], "example": "A"}));
+    assert_eq!(
+        out,
+        json!({"nullable": true, "enum": ["A"], "example": "A"})
+    );
     let mut again = out.clone();
     normalize_schema(&mut again, "/s").unwrap();
     assert_eq!(again, out);
