@@ -25,6 +25,7 @@ mod api_key;
 mod client;
 mod envelope;
 mod error;
+mod error_code;
 mod rate_limit;
 mod region;
 mod retry;

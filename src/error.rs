@@ -11,9 +11,7 @@ use crate::envelope::{BufferedBody, Verdict};
 use crate::rate_limit::{RateLimit, server_wait};
 use crate::retry::retryable_response;
 
-mod code;
-
-pub use code::{ErrorCode, ErrorFamily};
+pub use crate::error_code::{ErrorCode, ErrorFamily};
 
 /// Most bytes of an unexpected body kept in [`UnexpectedResponse::body_snippet`].
 pub const BODY_SNIPPET_LIMIT: usize = 512;
