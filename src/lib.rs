@@ -36,22 +36,36 @@ pub mod runtime;
 pub mod mock;
 pub mod webhooks;
 
-/// The client generated at build time from `openapi/kombo.yaml` (the
-/// reviewed copy is `generated/kombo_client.rs`). Do not edit.
-#[allow(
-    missing_docs,
-    clippy::all,
-    clippy::pedantic,
-    unused_imports,
-    dead_code,
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::private_intra_doc_links
-)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/kombo_client.rs"));
+/// Includes the client a build script generated (`OUT_DIR/kombo_client.rs`)
+/// as a module; its lints are the generator's business, not the includer's.
+/// Used by this crate and by crates generating other specs (`kombo-fixtures`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __include_generated_client {
+    ($(#[$meta:meta])* $vis:vis mod $name:ident) => {
+        $(#[$meta])*
+        #[allow(
+            missing_docs,
+            clippy::all,
+            clippy::pedantic,
+            unused_imports,
+            dead_code,
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags,
+            rustdoc::private_intra_doc_links
+        )]
+        $vis mod $name {
+            include!(concat!(env!("OUT_DIR"), "/kombo_client.rs"));
+        }
+    };
 }
+
+__include_generated_client!(
+    /// The client generated at build time from `openapi/kombo.yaml` (the
+    /// reviewed copy is `generated/kombo_client.rs`). Do not edit.
+    mod generated
+);
 
 pub use api_key::{ApiKeyProvider, BoxError, KeyFuture};
 pub use client::{
