@@ -13,7 +13,8 @@ if [ "${1:-}" = "--smoke" ]; then
   exit 0
 fi
 
-runs=${BENCH_BUILD_RUNS:-5}
+runs=${BENCH_BUILD_RUNS:-5}        # rebuilds and no-op builds
+clean_runs=${BENCH_CLEAN_RUNS:-$runs}  # clean builds take minutes each
 work=$(mktemp -d /tmp/kombo-bench.XXXXXX)
 out=BENCHMARKS.md.new
 subset=../shared/specs/kombo-subset.yaml
@@ -26,10 +27,19 @@ ratio() { python3 -c "print(f'{$1/$2:.3f}')"; }
 # wall seconds and max RSS (KiB) of a command: "secs kib"
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
 
-echo "== call benchmarks (criterion, 100 samples each)"
-cargo bench -q --bench call -- --noplot 2>/dev/null | grep -E "^(sequential|in_flight)|time:" || true
-seq_anchor=$(crit sequential/reqwest_by_hand); seq_kombo=$(crit sequential/kombo)
-par_anchor=$(crit in_flight_32/reqwest_by_hand); par_kombo=$(crit in_flight_32/kombo)
+call_runs=${BENCH_CALL_RUNS:-5}
+echo "== call benchmarks: $call_runs runs of criterion (100 samples each); the ratio of each run, then their median"
+for i in $(seq "$call_runs"); do
+  cargo bench -q --bench call -- --noplot >/dev/null 2>&1
+  echo "$(crit sequential/reqwest_by_hand) $(crit sequential/kombo) $(crit in_flight_32/reqwest_by_hand) $(crit in_flight_32/kombo)" >> "$work/calls"
+done
+cat "$work/calls"
+seq_anchor=$(awk '{print $1}' "$work/calls" | median); seq_kombo=$(awk '{print $2}' "$work/calls" | median)
+par_anchor=$(awk '{print $3}' "$work/calls" | median); par_kombo=$(awk '{print $4}' "$work/calls" | median)
+seq_ratio=$(awk '{printf "%.3f\n", $2/$1}' "$work/calls" | median)
+par_ratio=$(awk '{printf "%.3f\n", $3/$4}' "$work/calls" | median)
+seq_range=$(awk '{printf "%.3f\n", $2/$1}' "$work/calls" | sort -n | sed -n '1p;$p' | paste -sd-)
+par_range=$(awk '{printf "%.3f\n", $3/$4}' "$work/calls" | sort -n | sed -n '1p;$p' | paste -sd-)
 
 echo "== generator benchmarks"
 cargo bench -q -p kombo-codegen --bench generate -- --noplot 2>/dev/null | grep -E "^generate|time:" || true
@@ -60,7 +70,7 @@ m128=$(awk 'NF{print $2}' "$work/r128" | sort -n | tail -1)
 gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen generate "$work/synthetic128.json" --out "$work/g128d" --runtime-crate ::kombo 2>&1 >/dev/null | tail -1; done; } | median)
 cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
 
-echo "== clean and no-op builds against a bare crate with the same dependencies, $runs runs"
+echo "== clean ($clean_runs runs) and no-op ($runs runs) builds against a bare crate with the same dependencies"
 bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
 python3 - "$bare/Cargo.toml" <<'PY'
 import re, sys
@@ -70,7 +80,7 @@ open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nediti
 PY
 cp Cargo.lock "$bare/"
 clean() { # dir, extra cargo args → seconds of a build from an empty target dir
-  for _ in $(seq "$runs"); do
+  for _ in $(seq "$clean_runs"); do
     rm -rf "$work/target-clean"
     (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1)
   done | median
@@ -85,12 +95,13 @@ cat > "$out" <<MD
 
 Written by \`bash scripts/bench.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu),
 $(free -g | awk '/Mem:/{print $2}') GiB, $(rustc --version). Every figure is a ratio against
-an anchor measured in the same run; times are medians (criterion: 100 samples; builds: $runs runs).
+an anchor measured in the same run; times are medians (criterion: 100 samples; rebuilds and
+no-op builds: $runs runs; clean builds: $clean_runs runs).
 
 | what | anchor | kombo | ratio | target |
 |---|---|---|---|---|
-| one relink call, sequential (latency) | hand-written reqwest: $(python3 -c "print(f'{$seq_anchor/1000:.1f}')") µs | $(python3 -c "print(f'{$seq_kombo/1000:.1f}')") µs | $(ratio $seq_kombo $seq_anchor)× | ≤ 1.05× |
-| 32 calls in flight (throughput = anchor time / kombo time) | $(python3 -c "print(f'{$par_anchor/1e6:.2f}')") ms | $(python3 -c "print(f'{$par_kombo/1e6:.2f}')") ms | $(ratio $par_anchor $par_kombo)× | ≥ 0.95× |
+| one relink call, sequential (latency) | hand-written reqwest: $(python3 -c "print(f'{$seq_anchor/1000:.1f}')") µs | $(python3 -c "print(f'{$seq_kombo/1000:.1f}')") µs | ${seq_ratio}× (runs: $seq_range) | ≤ 1.05× |
+| 32 calls in flight (throughput = anchor time / kombo time) | $(python3 -c "print(f'{$par_anchor/1e6:.2f}')") ms | $(python3 -c "print(f'{$par_kombo/1e6:.2f}')") ms | ${par_ratio}× (runs: $par_range) | ≥ 0.95× |
 | generated lines per operation, 16-op subset | — | $lines16 lines / 16 = $((lines16 / 16)) | — | ≤ 1,000 |
 | generator time, 128-op synthetic vs 16-op (release) | $(python3 -c "print(f'{$gen16/1e6:.0f}')") ms | $(python3 -c "print(f'{$gen128/1e6:.0f}')") ms | $(ratio $gen128 $gen16)× | linear (8×) |
 | spec-change rebuild, 128-op vs 16-op | $r16 s | $r128 s | $(ratio $r128 $r16)× | ≤ 8.5× |

@@ -143,19 +143,26 @@ fn check_path(baseurl: &str, request: &Request, operation: &OperationSpec) -> Re
         .find('/')
         .map_or("", |i| &after_scheme[i..])
         .trim_end_matches('/');
-    let expected: Vec<&str> = base_path
+    let mut expected = base_path
         .split('/')
-        .chain(operation.path.split('/').skip(1))
-        .collect();
-    let actual: Vec<&str> = request.url().path().split('/').collect();
-    let matches = expected.len() == actual.len()
-        && expected.iter().zip(&actual).all(|(want, got)| {
-            if want.starts_with('{') && want.ends_with('}') {
-                !got.is_empty() && *got != "." && *got != ".."
-            } else {
-                want == got
+        .chain(operation.path.split('/').skip(1));
+    let mut actual = request.url().path().split('/');
+    let matches = loop {
+        match (expected.next(), actual.next()) {
+            (None, None) => break true,
+            (Some(want), Some(got)) => {
+                let fits = if want.starts_with('{') && want.ends_with('}') {
+                    !got.is_empty() && got != "." && got != ".."
+                } else {
+                    want == got
+                };
+                if !fits {
+                    break false;
+                }
             }
-        });
+            _ => break false,
+        }
+    };
     if matches {
         Ok(())
     } else {

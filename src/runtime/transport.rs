@@ -64,23 +64,30 @@ async fn execute_with_retries(
         }
     };
     let attempts = AtomicU32::new(0);
-    let attempt = || async {
-        let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-        span.record("attempt", n);
+    // The first attempt sends the request itself; only retries clone it.
+    let mut first = Some(request);
+    let attempt = || {
         // try_clone succeeded once, so the body is in memory and clones again.
-        let request = template
-            .try_clone()
-            .unwrap_or_else(|| clone_without_body(&template));
-        match send_once(client, request, &span).await {
-            Ok(response) => {
-                let verdict = response.extensions().get::<Verdict>();
-                match policy.decision(response.status(), verdict, response.headers()) {
-                    Some(wait) => Err(Attempt::Retryable(response, wait)),
-                    None => Ok(response),
+        let request = first.take().unwrap_or_else(|| {
+            template
+                .try_clone()
+                .unwrap_or_else(|| clone_without_body(&template))
+        });
+        let (attempts, span) = (&attempts, &span);
+        async move {
+            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            span.record("attempt", n);
+            match send_once(client, request, span).await {
+                Ok(response) => {
+                    let verdict = response.extensions().get::<Verdict>();
+                    match policy.decision(response.status(), verdict, response.headers()) {
+                        Some(wait) => Err(Attempt::Retryable(response, wait)),
+                        None => Ok(response),
+                    }
                 }
+                Err(e) if e.is_connect() => Err(Attempt::Connect(e)),
+                Err(e) => Err(Attempt::Fatal(e)),
             }
-            Err(e) if e.is_connect() => Err(Attempt::Connect(e)),
-            Err(e) => Err(Attempt::Fatal(e)),
         }
     };
     let max_wait = policy.max_retry_after;
@@ -152,9 +159,9 @@ async fn send_once(
 /// Classifies the response once. A success streams on to its decoder, which
 /// reads the body once; any other status is read whole (Kombo's error bodies
 /// are small JSON documents) and kept in the extensions for the error.
-async fn buffer(mut response: Response) -> reqwest::Result<Response> {
+async fn buffer(response: Response) -> reqwest::Result<Response> {
     if response.status().is_success() {
-        response.extensions_mut().insert(Verdict::Success);
+        // No verdict in the extensions means success: nothing to allocate.
         return Ok(response);
     }
     let (mut parts, body) = http::Response::from(response).into_parts();
