@@ -232,7 +232,11 @@ fn generated_type(ty: syn::Type) -> Option<syn::Type> {
 }
 
 fn alias_module(method: &str, aliases: Vec<(String, syn::Type)>) -> TokenStream {
-    let module = format_ident!("{method}");
+    // A method named like a keyword (`match`) gets a `_`, as progenitor does.
+    let module = match syn::parse_str::<syn::Ident>(method) {
+        Ok(ident) => ident,
+        Err(_) => format_ident!("{method}_"),
+    };
     let doc = format!(" Types of the setters of `{method}`.");
     let mut seen = BTreeSet::new();
     let items = aliases.into_iter().filter_map(|(alias, ty)| {
