@@ -117,16 +117,19 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         .iter()
         .map(|op| (name::rust_type_name(&op.method), op.pointer.clone()))
         .collect();
-    open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
     let decoding: BTreeMap<String, String> = builders
         .iter()
         .filter(|(_, pointer)| decode::has_response_body(document, pointer))
         .map(|(b, p)| (b.clone(), p.clone()))
         .collect();
-    decode::route_decoding(&mut file, &decoding, &runtime)?;
-    surface::reshape(&mut file, document, &operations, &krate)?;
-    growable::mark_non_exhaustive(&mut file)?;
-    trim::unused_builders(&mut file)?;
+    progenitor::catching("post-processing failed", || {
+        open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
+        decode::route_decoding(&mut file, &decoding, &runtime)?;
+        surface::reshape(&mut file, document, &operations, &krate)?;
+        growable::mark_non_exhaustive(&mut file)?;
+        trim::unused_builders(&mut file)?;
+        Ok(())
+    })?;
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();

@@ -37,32 +37,36 @@ pub(super) fn run(
     settings: &progenitor::GenerationSettings,
     spec: &openapiv3::OpenAPI,
 ) -> Result<TokenStream, CodegenError> {
+    catching("progenitor cannot generate this spec", || {
+        let mut generator = progenitor::Generator::new(settings);
+        generator
+            .generate_tokens(spec)
+            .map_err(|e| CodegenError::at("", format!("progenitor rejected the spec: {e}")))
+    })
+}
+
+/// Runs `work`, turning a panic into an error that starts with `what`: no
+/// input makes the generator panic at its caller (a build script).
+pub(super) fn catching<T>(
+    what: &str,
+    work: impl FnOnce() -> Result<T, CodegenError>,
+) -> Result<T, CodegenError> {
     let _serialized = GENERATOR_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut generator = progenitor::Generator::new(settings);
-        generator.generate_tokens(spec)
-    }));
+    let outcome = catch_unwind(AssertUnwindSafe(work));
     std::panic::set_hook(previous_hook);
-    match outcome {
-        Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(CodegenError::at(
+    outcome.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(CodegenError::at(
             "",
-            format!("progenitor rejected the spec: {e}"),
-        )),
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(CodegenError::at(
-                "",
-                format!("progenitor cannot generate this spec (it panicked: {message})"),
-            ))
-        }
-    }
+            format!("{what} (it panicked: {})", message.replace('\n', " ")),
+        ))
+    })
 }
