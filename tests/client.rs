@@ -438,3 +438,24 @@ async fn an_own_reqwest_client_is_used_and_still_authenticated() {
         &format!("Bearer {KEY}")
     );
 }
+
+#[tokio::test]
+async fn no_retry_starts_whose_wait_would_end_past_the_time_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "20")
+                .set_body_json(error_body("PLATFORM.RATE_LIMIT_EXCEEDED")),
+        )
+        .mount(&server)
+        .await;
+    // Retry-After (20 s) is within max_retry_after but past the 5 s budget.
+    let policy = fast_retries()
+        .max_attempts(10)
+        .max_elapsed(Duration::from_secs(5));
+    let e = relink(&client(&server, policy)).await.unwrap_err();
+    assert_eq!(e.code(), Some(ErrorCode::PlatformRateLimitExceeded));
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(20)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -2,11 +2,12 @@
 //! concurrent relink calls with the default retry policy while the server
 //! answers every 10th request with 429 `PLATFORM.RATE_LIMIT_EXCEEDED`
 //! (`Retry-After: 1`), then every 20th with a load balancer's HTML 503.
-//! Every call must succeed within the policy's time budget.
+//! Every call must succeed; the time each took is reported, not asserted
+//! (the budget itself is tested in `tests/client.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures_util::future::join_all;
 use kombo::{Kombo, RetryPolicy};
@@ -42,7 +43,7 @@ fn peak_memory_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-async fn run(n: usize, fault: ResponseTemplate) -> (usize, usize, Duration) {
+async fn run(n: usize, fault: ResponseTemplate) -> (usize, usize) {
     let server = MockServer::start().await;
     let seen = Arc::new(AtomicUsize::new(0));
     wiremock::Mock::given(wiremock::matchers::method("POST"))
@@ -81,35 +82,26 @@ async fn run(n: usize, fault: ResponseTemplate) -> (usize, usize, Duration) {
         seen.load(Ordering::SeqCst),
         started.elapsed()
     );
-    (ok, seen.load(Ordering::SeqCst), slowest)
+    (ok, seen.load(Ordering::SeqCst))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_ride_out_rate_limits_and_load_balancer_503s() {
-    let budget = Duration::from_secs(30);
     let rate_limited = ResponseTemplate::new(429)
         .insert_header("retry-after", "1")
         .set_body_json(json!({"status": "error", "error": {
             "code": "PLATFORM.RATE_LIMIT_EXCEEDED", "title": null,
             "message": "Too many requests.", "log_url": null}}));
-    let (ok, requests, slowest) = run(10, rate_limited).await;
+    let (ok, requests) = run(10, rate_limited).await;
     assert_eq!(ok, CALLS);
     assert!(requests > CALLS, "some calls were retried");
-    assert!(
-        slowest < budget,
-        "a call waited beyond the budget: {slowest:?}"
-    );
 
     let html = ResponseTemplate::new(503)
         .insert_header("content-type", "text/html")
         .set_body_string("<html><body>503 Service Temporarily Unavailable</body></html>");
-    let (ok, requests, slowest) = run(20, html).await;
+    let (ok, requests) = run(20, html).await;
     assert_eq!(ok, CALLS);
     assert!(requests > CALLS);
-    assert!(
-        slowest < budget,
-        "a call waited beyond the budget: {slowest:?}"
-    );
     if let Some(kib) = peak_memory_kib() {
         eprintln!("peak memory of the test process: {} MiB", kib / 1024);
     }
