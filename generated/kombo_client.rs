@@ -71,70 +71,7 @@ pub mod types {
         #[serde(untagged)]
         UnknownValue(::std::string::String),
     }
-    impl ::std::fmt::Display for ErrorResponseGeneralErrorCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::PlatformRateLimitExceeded => {
-                    f.write_str("PLATFORM.RATE_LIMIT_EXCEEDED")
-                }
-                Self::PlatformConcurrencyLimitExceeded => {
-                    f.write_str("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED")
-                }
-                Self::PlatformIntegrationNotFound => {
-                    f.write_str("PLATFORM.INTEGRATION_NOT_FOUND")
-                }
-                Self::PlatformInputInvalid => f.write_str("PLATFORM.INPUT_INVALID"),
-                Self::PlatformUnknownError => f.write_str("PLATFORM.UNKNOWN_ERROR"),
-                Self::PlatformIpNotWhitelisted => {
-                    f.write_str("PLATFORM.IP_NOT_WHITELISTED")
-                }
-                Self::PlatformAuthenticationInvalid => {
-                    f.write_str("PLATFORM.AUTHENTICATION_INVALID")
-                }
-                Self::PlatformTaskTimedOut => f.write_str("PLATFORM.TASK_TIMED_OUT"),
-                Self::UnknownValue(ref value) => f.write_str(value),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ErrorResponseGeneralErrorCode {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "PLATFORM.RATE_LIMIT_EXCEEDED" => Ok(Self::PlatformRateLimitExceeded),
-                "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED" => {
-                    Ok(Self::PlatformConcurrencyLimitExceeded)
-                }
-                "PLATFORM.INTEGRATION_NOT_FOUND" => Ok(Self::PlatformIntegrationNotFound),
-                "PLATFORM.INPUT_INVALID" => Ok(Self::PlatformInputInvalid),
-                "PLATFORM.UNKNOWN_ERROR" => Ok(Self::PlatformUnknownError),
-                "PLATFORM.IP_NOT_WHITELISTED" => Ok(Self::PlatformIpNotWhitelisted),
-                "PLATFORM.AUTHENTICATION_INVALID" => {
-                    Ok(Self::PlatformAuthenticationInvalid)
-                }
-                "PLATFORM.TASK_TIMED_OUT" => Ok(Self::PlatformTaskTimedOut),
-                _ => Ok(Self::UnknownValue(value.to_string())),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ErrorResponseGeneralErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ErrorResponseGeneralErrorCode {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::runtime::string_enum!(ErrorResponseGeneralErrorCode);
     ///`ErrorResponseGeneralStatus`
     #[derive(
         ::serde::Deserialize,
@@ -153,40 +90,7 @@ pub mod types {
         #[serde(rename = "error")]
         Error,
     }
-    impl ::std::fmt::Display for ErrorResponseGeneralStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Error => f.write_str("error"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for ErrorResponseGeneralStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "error" => Ok(Self::Error),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ErrorResponseGeneralStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ErrorResponseGeneralStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::runtime::string_enum!(ErrorResponseGeneralStatus);
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -218,44 +122,9 @@ pub mod types {
         #[serde(rename = "success")]
         Success,
     }
-    impl ::std::fmt::Display
-    for PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Success => f.write_str("success"),
-            }
-        }
-    }
-    impl ::std::str::FromStr
-    for PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "success" => Ok(Self::Success),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::runtime::string_enum!(
+        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus
+    );
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -320,50 +189,7 @@ This can be useful if you want to update the permissions of an integration, but 
         #[serde(rename = "es")]
         Es,
     }
-    impl ::std::fmt::Display for PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::En => f.write_str("en"),
-                Self::De => f.write_str("de"),
-                Self::Fr => f.write_str("fr"),
-                Self::It => f.write_str("it"),
-                Self::Es => f.write_str("es"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "en" => Ok(Self::En),
-                "de" => Ok(Self::De),
-                "fr" => Ok(Self::Fr),
-                "it" => Ok(Self::It),
-                "es" => Ok(Self::Es),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::runtime::string_enum!(PostIntegrationsIntegrationIdRelinkRequestBodyLanguage);
     /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
@@ -386,44 +212,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         #[serde(rename = "MAGIC_LINK")]
         MagicLink,
     }
-    impl ::std::fmt::Display for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Embedded => f.write_str("EMBEDDED"),
-                Self::MagicLink => f.write_str("MAGIC_LINK"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "EMBEDDED" => Ok(Self::Embedded),
-                "MAGIC_LINK" => Ok(Self::MagicLink),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    crate::runtime::string_enum!(PostIntegrationsIntegrationIdRelinkRequestBodyLinkType);
     impl ::std::default::Default
     for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
         fn default() -> Self {
@@ -432,106 +221,15 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct PostIntegrationsIntegrationIdRelinkRequestBody {
-            language: ::std::result::Result<
-                ::std::option::Option<
-                    super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
-                >,
-                ::std::string::String,
-            >,
-            link_type: ::std::result::Result<
-                super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
-                ::std::string::String,
-            >,
-            scope_config_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PostIntegrationsIntegrationIdRelinkRequestBody {
-            fn default() -> Self {
-                Self {
-                    language: Ok(
-                        super::defaults::post_integrations_integration_id_relink_request_body_language(),
-                    ),
-                    link_type: Ok(
-                        super::defaults::post_integrations_integration_id_relink_request_body_link_type(),
-                    ),
-                    scope_config_id: Ok(Default::default()),
-                }
-            }
-        }
-        impl PostIntegrationsIntegrationIdRelinkRequestBody {
-            pub fn language<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.language = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn link_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link_type: {e}")
-                    });
-                self
-            }
-            pub fn scope_config_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scope_config_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for scope_config_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PostIntegrationsIntegrationIdRelinkRequestBody>
-        for super::PostIntegrationsIntegrationIdRelinkRequestBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PostIntegrationsIntegrationIdRelinkRequestBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    language: value.language?,
-                    link_type: value.link_type?,
-                    scope_config_id: value.scope_config_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PostIntegrationsIntegrationIdRelinkRequestBody>
-        for PostIntegrationsIntegrationIdRelinkRequestBody {
-            fn from(
-                value: super::PostIntegrationsIntegrationIdRelinkRequestBody,
-            ) -> Self {
-                Self {
-                    language: Ok(value.language),
-                    link_type: Ok(value.link_type),
-                    scope_config_id: Ok(value.scope_config_id),
-                }
-            }
+        crate::runtime::struct_builder! {
+            PostIntegrationsIntegrationIdRelinkRequestBody { language :
+            ::std::option::Option <
+            super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage > =
+            super::defaults::post_integrations_integration_id_relink_request_body_language(),
+            link_type : super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType =
+            super::defaults::post_integrations_integration_id_relink_request_body_link_type(),
+            scope_config_id : ::std::option::Option < ::std::string::String > =
+            Default::default(), }
         }
     }
     /// Generation of default values for serde.

@@ -15,8 +15,10 @@ use crate::retry::RetryPolicy;
 use crate::{ApiKeyProvider, Error};
 
 pub mod hooks;
+mod macros;
 mod pagination;
 mod transport;
+pub use macros::{__private, string_enum, struct_builder};
 
 pub use pagination::{Paginated, items, pages};
 

@@ -13,6 +13,7 @@ use crate::error::CodegenError;
 use crate::name::{self, OperationName};
 use crate::normalize::{self, Normalized};
 
+mod compact;
 pub mod decode;
 pub mod growable;
 pub mod open_enums;
@@ -128,6 +129,8 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         surface::reshape(&mut file, document, &operations, &krate)?;
         growable::mark_non_exhaustive(&mut file)?;
         trim::unused_builders(&mut file)?;
+        compact::compact_string_enums(&mut file, &krate)?;
+        compact::compact_builders(&mut file, &krate)?;
         Ok(())
     })?;
     let body = prettyplease::unparse(&file);
@@ -164,6 +167,20 @@ fn builder_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenEr
                 "post-processing found no `builder` module in progenitor's output",
             )
         })
+}
+
+/// The items of the generated `types` module.
+fn types_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenError> {
+    module_items(&mut file.items, "types")
+        .ok_or_else(|| CodegenError::at("", "post-processing found no `types` module"))
+}
+
+/// The items of the inline module `name` among `items`.
+fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, i)| i),
+        _ => None,
+    })
 }
 
 /// The last segment of a type path (`CreateReconnectionLink<'a>` → `CreateReconnectionLink`).

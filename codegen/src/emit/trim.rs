@@ -14,7 +14,7 @@ use crate::error::CodegenError;
 /// Keeps the builders of request body types and of every type they reach.
 pub fn unused_builders(file: &mut syn::File) -> Result<usize, CodegenError> {
     let roots = body_builder_types(file);
-    let types = types_items(file)?;
+    let types = super::types_items(file)?;
     let keep = reachable(types, roots);
     let mut removed = 0;
     for item in types.iter_mut() {
@@ -43,16 +43,6 @@ pub fn unused_builders(file: &mut syn::File) -> Result<usize, CodegenError> {
         |item| !matches!(item, Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()),
     );
     Ok(removed)
-}
-
-fn types_items(file: &mut syn::File) -> Result<&mut Vec<Item>, CodegenError> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or_else(|| CodegenError::at("", "post-processing found no `types` module"))
 }
 
 /// `X` of every `types::builder::X` the operation builders hold.

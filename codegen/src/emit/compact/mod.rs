@@ -1,0 +1,34 @@
+//! Compact: typify writes the same boilerplate for every string enum (four
+//! conversion impls, ~45 lines) and every struct builder (~17 lines a field).
+//! These passes check that boilerplate is exactly what typify 0.8 writes and
+//! replace it with one invocation of a hand-written runtime macro
+//! (`<crate>::runtime::string_enum!` / `struct_builder!`) that expands to
+//! code behaving the same. Anything in another shape fails generation
+//! naming the type, so a generator bump cannot change behaviour silently.
+
+use crate::error::CodegenError;
+use proc_macro2::TokenStream;
+
+mod builders;
+mod enums;
+
+pub use builders::compact_builders;
+pub use enums::compact_string_enums;
+
+/// Whether two items are the same tokens (spans and formatting aside).
+fn same(actual: &impl quote::ToTokens, expected: &TokenStream) -> bool {
+    actual.to_token_stream().to_string() == expected.to_string()
+}
+
+/// The trait an impl implements (last path segment) and the type it is for.
+fn impl_of(imp: &syn::ItemImpl) -> Option<(String, String)> {
+    let trait_ = imp.trait_.as_ref()?.0.segments.last()?.ident.to_string();
+    Some((trait_, super::self_type_name(&imp.self_ty)?))
+}
+
+fn shape_error(kind: &str, name: &str, why: &str) -> CodegenError {
+    CodegenError::at(
+        "",
+        format!("post-processing: {kind} `{name}` is not in the shape typify 0.8 emits: {why}"),
+    )
+}
