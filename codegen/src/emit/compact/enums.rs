@@ -31,15 +31,24 @@ pub fn compact_string_enums(
         .map(|e| (e.name.to_string(), e))
         .collect();
 
+    // Rendered once per enum: comparing is the pass's main cost.
+    let expected: BTreeMap<&String, [String; 4]> = enums
+        .iter()
+        .map(|(name, e)| (name, e.expected_impls().map(|t| t.to_string())))
+        .collect();
+    let conversions = conversions();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut kept = Vec::with_capacity(items.len());
     for item in items.drain(..) {
         if let Item::Impl(imp) = &item
             && let Some((trait_, name)) = impl_of(imp)
-            && let Some(e) = enums.get(&name)
-            && let Some(expected) = e.expected_impl(imp)
+            && let Some(expected) = expected.get(&name)
+            && let Some((path, _)) = &imp.trait_
+            && let Some(index) = conversions
+                .iter()
+                .position(|c| *c == quote!(#path).to_string())
         {
-            if !same(imp, &expected) {
+            if !same(imp, &expected[index]) {
                 let why = format!("its `{trait_}` impl differs from the expected one");
                 return Err(shape_error("string enum", &name, &why));
             }
@@ -130,15 +139,6 @@ impl StringEnum {
             values,
             catch_all,
         }))
-    }
-
-    /// The impl typify writes for the trait `imp` implements, if it is one
-    /// of the four conversions (other impls of the enum are left alone).
-    fn expected_impl(&self, imp: &syn::ItemImpl) -> Option<TokenStream> {
-        let (path, _) = imp.trait_.as_ref()?;
-        let path = quote!(#path).to_string();
-        let index = conversions().iter().position(|c| *c == path)?;
-        Some(self.expected_impls()[index].clone())
     }
 
     /// typify's four impls for this enum (with the catch-all arms

@@ -7,7 +7,6 @@
 //! naming the type, so a generator bump cannot change behaviour silently.
 
 use crate::error::CodegenError;
-use proc_macro2::TokenStream;
 
 mod builders;
 mod enums;
@@ -16,8 +15,8 @@ pub use builders::compact_builders;
 pub use enums::compact_string_enums;
 
 /// Whether two items are the same tokens (spans and formatting aside).
-fn same(actual: &impl quote::ToTokens, expected: &TokenStream) -> bool {
-    actual.to_token_stream().to_string() == expected.to_string()
+fn same(actual: &impl quote::ToTokens, expected: &str) -> bool {
+    actual.to_token_stream().to_string() == expected
 }
 
 /// The trait an impl implements (last path segment) and the type it is for.
