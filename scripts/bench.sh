@@ -15,6 +15,7 @@ fi
 
 runs=${BENCH_BUILD_RUNS:-5}        # rebuilds and no-op builds
 clean_runs=${BENCH_CLEAN_RUNS:-$runs}  # clean builds take minutes each
+noop_runs=${BENCH_NOOP_RUNS:-11}
 work=$(mktemp -d /tmp/kombo-bench.XXXXXX)
 out=BENCHMARKS.md.new
 subset=../shared/specs/kombo-subset.yaml
@@ -70,7 +71,7 @@ m128=$(awk 'NF{print $2}' "$work/r128" | sort -n | tail -1)
 gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen generate "$work/synthetic128.json" --out "$work/g128d" --runtime-crate ::kombo 2>&1 >/dev/null | tail -1; done; } | median)
 cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
 
-echo "== clean ($clean_runs runs) and no-op ($runs runs) builds against a bare crate with the same dependencies"
+echo "== clean ($clean_runs runs) and no-op ($noop_runs runs) builds against a bare crate with the same dependencies"
 bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
 python3 - "$bare/Cargo.toml" <<'PY'
 import re, sys
@@ -79,14 +80,28 @@ deps = text.split("[dependencies]", 1)[1].split("\n[", 1)[0]
 open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]' + deps)
 PY
 cp Cargo.lock "$bare/"
-clean() { # dir, extra cargo args → seconds of a build from an empty target dir
-  for _ in $(seq "$clean_runs"); do
-    rm -rf "$work/target-clean"
-    (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1)
+clean_once() { # dir, extra cargo args → seconds of a build from an empty target dir
+  rm -rf "$work/target-clean"
+  (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1)
+}
+# Interleaved, so drift on the machine hits all three alike.
+for _ in $(seq "$clean_runs"); do
+  clean_once "$bare" >> "$work/c_bare"
+  clean_once . -p kombo >> "$work/c_kombo"
+  clean_once . -p kombo --no-default-features >> "$work/c_nocodegen"
+done
+c_bare=$(median < "$work/c_bare"); c_kombo=$(median < "$work/c_kombo"); c_nocodegen=$(median < "$work/c_nocodegen")
+# No-op builds take ~0.1 s, below /usr/bin/time's 10 ms steps and within the
+# noise of process start-up: timed to the millisecond, BENCH_NOOP_RUNS runs each.
+noop() {
+  (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" cargo build -q --lib "${@:2}")  # settle
+  for _ in $(seq "$noop_runs"); do
+    (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" python3 -c '
+import subprocess, sys, time
+t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); print(f"{time.perf_counter() - t:.3f}")
+' cargo build -q --lib "${@:2}")
   done | median
 }
-c_bare=$(clean "$bare"); c_kombo=$(clean . -p kombo); c_nocodegen=$(clean . -p kombo --no-default-features)
-noop() { for _ in $(seq "$runs"); do (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1); done | median; }
 n_bare=$(noop "$bare"); n_kombo=$(noop . -p kombo)
 
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
@@ -95,8 +110,8 @@ cat > "$out" <<MD
 
 Written by \`bash scripts/bench.sh\` on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu),
 $(free -g | awk '/Mem:/{print $2}') GiB, $(rustc --version). Every figure is a ratio against
-an anchor measured in the same run; times are medians (criterion: 100 samples; rebuilds and
-no-op builds: $runs runs; clean builds: $clean_runs runs).
+an anchor measured in the same run; times are medians (criterion: 100 samples; rebuilds: $runs runs;
+no-op builds: $noop_runs runs; clean builds: $clean_runs runs, interleaved).
 
 | what | anchor | kombo | ratio | target |
 |---|---|---|---|---|
