@@ -3,6 +3,7 @@
 #   bash scripts/bench.sh              # everything (long: clean builds)
 #   BENCH_BUILD_RUNS=5 bash scripts/bench.sh
 #   bash scripts/bench.sh --smoke      # CI: every bench runs once, nothing written
+#   bash scripts/bench.sh --noop       # only the no-op builds, printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -27,6 +28,38 @@ crit() { python3 -c "import json,sys; print(json.load(open('target/criterion/$1/
 ratio() { python3 -c "print(f'{$1/$2:.3f}')"; }
 # wall seconds and max RSS (KiB) of a command: "secs kib"
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
+
+# The anchor: a crate with kombo's [dependencies] and an empty lib.
+bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
+python3 - "$bare/Cargo.toml" <<'PY'
+import re, sys
+text = open("Cargo.toml").read()
+deps = text.split("[dependencies]", 1)[1].split("\n[", 1)[0]
+open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]' + deps)
+PY
+cp Cargo.lock "$bare/"
+# A crate that depends on kombo (by path) and nothing else: kombo as users build it.
+app="$work/app"; mkdir -p "$app/src"; : > "$app/src/lib.rs"
+printf '[package]\nname = "app"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]\nkombo = { path = "%s" }\n' "$PWD" > "$app/Cargo.toml"
+cp Cargo.lock "$app/"
+
+# No-op builds take ~0.1 s, below /usr/bin/time's 10 ms steps and within the
+# noise of process start-up: timed to the millisecond, BENCH_NOOP_RUNS runs each.
+noop() {
+  (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" cargo build -q --lib "${@:2}")  # settle
+  for _ in $(seq "$noop_runs"); do
+    (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" python3 -c '
+import subprocess, sys, time
+t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); print(f"{time.perf_counter() - t:.3f}")
+' cargo build -q --lib "${@:2}")
+  done | median
+}
+
+if [ "${1:-}" = "--noop" ]; then  # only the no-op builds (seconds, not minutes)
+  n_bare=$(noop "$bare"); n_app=$(noop "$app"); n_kombo=$(noop . -p kombo)
+  echo "no-op: bare $n_bare s, dependent $n_app s ($(ratio $n_app $n_bare)×), workspace -p kombo $n_kombo s ($(ratio $n_kombo $n_bare)×)"
+  exit 0
+fi
 
 call_runs=${BENCH_CALL_RUNS:-5}
 echo "== call benchmarks: $call_runs runs of criterion (100 samples each); the ratio of each run, then their median"
@@ -72,14 +105,6 @@ gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen gen
 cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
 
 echo "== clean ($clean_runs runs) and no-op ($noop_runs runs) builds against a bare crate with the same dependencies"
-bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
-python3 - "$bare/Cargo.toml" <<'PY'
-import re, sys
-text = open("Cargo.toml").read()
-deps = text.split("[dependencies]", 1)[1].split("\n[", 1)[0]
-open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]' + deps)
-PY
-cp Cargo.lock "$bare/"
 clean_once() { # dir, extra cargo args → seconds of a build from an empty target dir
   rm -rf "$work/target-clean"
   (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" timed cargo build -q --lib "${@:2}" | cut -d' ' -f1)
@@ -91,18 +116,7 @@ for _ in $(seq "$clean_runs"); do
   clean_once . -p kombo --no-default-features >> "$work/c_nocodegen"
 done
 c_bare=$(median < "$work/c_bare"); c_kombo=$(median < "$work/c_kombo"); c_nocodegen=$(median < "$work/c_nocodegen")
-# No-op builds take ~0.1 s, below /usr/bin/time's 10 ms steps and within the
-# noise of process start-up: timed to the millisecond, BENCH_NOOP_RUNS runs each.
-noop() {
-  (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" cargo build -q --lib "${@:2}")  # settle
-  for _ in $(seq "$noop_runs"); do
-    (cd "$1" && CARGO_TARGET_DIR="$work/target-clean" python3 -c '
-import subprocess, sys, time
-t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True); print(f"{time.perf_counter() - t:.3f}")
-' cargo build -q --lib "${@:2}")
-  done | median
-}
-n_bare=$(noop "$bare"); n_kombo=$(noop . -p kombo)
+n_bare=$(noop "$bare"); n_kombo=$(noop . -p kombo); n_app=$(noop "$app")
 
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 cat > "$out" <<MD
@@ -124,7 +138,8 @@ no-op builds: $noop_runs runs; clean builds: $clean_runs runs, interleaved).
 | peak memory of the 128-op rebuild | — | $((m128 / 1024)) MiB | — | ≤ 1,536 MiB |
 | clean build, default features | bare crate, same deps: $c_bare s | $c_kombo s | $(ratio $c_kombo $c_bare)× | ≤ 1.25× |
 | clean build, \`--no-default-features\` (snapshot, no generator) | $c_bare s | $c_nocodegen s | $(ratio $c_nocodegen $c_bare)× | ≤ 1.05× |
-| no-op build | $n_bare s | $n_kombo s | $(ratio $n_kombo $n_bare)× | ≤ 1.3× |
+| no-op build of a crate depending on kombo | $n_bare s | $n_app s | $(ratio $n_app $n_bare)× | ≤ 1.3× |
+| no-op build of \`-p kombo\` in its workspace (4 members, their dev-dependencies) | $n_bare s | $n_kombo s | $(ratio $n_kombo $n_bare)× | — |
 
 The 128-op spec is the 16-op subset replicated 8 times with renamed paths and
 schemas (\`kombo-codegen synthesize\`); it is generated by the run, not committed
