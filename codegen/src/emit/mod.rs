@@ -183,6 +183,20 @@ fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Ve
     })
 }
 
+/// The `serde(...)` arguments among `attrs`, flattened.
+fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
+    use syn::punctuated::Punctuated;
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .collect()
+}
+
 /// The last segment of a type path (`CreateReconnectionLink<'a>` → `CreateReconnectionLink`).
 fn self_type_name(ty: &syn::Type) -> Option<String> {
     match ty {

@@ -128,14 +128,8 @@ fn is_unit_enum(e: &ItemEnum) -> bool {
 
 /// Whether the enum is internally or adjacently tagged (`#[serde(tag = "…")]`).
 fn is_tagged(e: &ItemEnum) -> bool {
-    e.attrs
+    super::serde_metas(&e.attrs)
         .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
         .any(|m| matches!(m, Meta::NameValue(nv) if nv.path.is_ident("tag")))
 }
 

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::punctuated::Punctuated;
-use syn::{Fields, Item, ItemEnum, Meta, Token};
+use syn::{Fields, Item, ItemEnum, Meta};
 
 use super::{impl_of, same, shape_error};
+use crate::emit::serde_metas;
 use crate::error::CodegenError;
 
 /// Replaces the conversion impls of every string enum in `types`; returns
@@ -195,18 +195,6 @@ impl StringEnum {
             },
         ]
     }
-}
-
-fn serde_metas(attrs: &[syn::Attribute]) -> Vec<Meta> {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect()
 }
 
 fn string_literal(expr: &syn::Expr) -> Option<String> {
