@@ -2,7 +2,9 @@
 //! items by path (`crate::runtime::…`, or `::kombo::runtime::…` from another
 //! crate): the state a client carries ([`Runtime`]), the facts of each
 //! operation ([`OperationSpec`]), progenitor's hooks ([`hooks`]), decoding,
-//! per-call options and pagination. Not part of the stable API.
+//! per-call options, pagination, and the macros that stand in for typify's
+//! per-type boilerplate ([`string_enum!`], [`struct_builder!`]). Not part of
+//! the stable API.
 
 use std::sync::Arc;
 use std::time::Duration;

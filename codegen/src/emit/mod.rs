@@ -1,8 +1,11 @@
 //! Emit: the normalized document becomes Rust. progenitor generates the
 //! client (`emit/progenitor.rs`); checked post-processing passes adjust it, each
 //! given the exact items it must change ([`open_enums`], [`decode`],
-//! [`surface`]), and every generated type can grow ([`growable`]); the items that connect it to the hand-written runtime are
-//! added (`emit/operations.rs`); prettyplease formats the file.
+//! [`surface`]), and every generated type can grow ([`growable`]); builders
+//! no request needs are dropped ([`trim`]) and typify's per-type boilerplate
+//! becomes runtime macro invocations (`emit/compact/`); the items that connect
+//! it to the hand-written runtime are added (`emit/operations.rs`);
+//! prettyplease formats the file.
 
 use proc_macro2::TokenStream;
 use quote::quote;

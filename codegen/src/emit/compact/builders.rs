@@ -68,13 +68,7 @@ pub fn compact_builders(file: &mut syn::File, krate: &TokenStream) -> Result<usi
         *count += 1;
     }
     *items = kept;
-    for name in builders.keys() {
-        let n = matched.get(name).copied().unwrap_or(0);
-        if n != 5 {
-            let why = format!("found {n} of its 5 items");
-            return Err(shape_error("builder", name, &why));
-        }
-    }
+    super::check_all_found("builder", "items", builders.keys(), &matched, 5)?;
     Ok(builders.len())
 }
 

@@ -66,13 +66,7 @@ pub fn compact_string_enums(
         kept.extend(invocation);
     }
     *items = kept;
-    for name in enums.keys() {
-        let n = found.get(name).copied().unwrap_or(0);
-        if n != 4 {
-            let why = format!("found {n} of its 4 conversion impls");
-            return Err(shape_error("string enum", name, &why));
-        }
-    }
+    super::check_all_found("string enum", "conversion impls", enums.keys(), &found, 4)?;
     Ok(enums.len())
 }
 
@@ -267,6 +261,20 @@ mod tests {
         let e = compact_string_enums(&mut file, &quote!(crate)).unwrap_err();
         assert!(
             e.reason.contains("`Status`") && e.reason.contains("`Display`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_enum_missing_one_of_its_impls_fails_naming_it() {
+        let mut file = file_with(quote!(Self::On => f.write_str("on"),));
+        let types = crate::emit::types_items(&mut file).unwrap();
+        types.retain(|item| {
+            !matches!(item, Item::Impl(imp) if quote!(#imp).to_string().contains("TryFrom < :: std :: string :: String >"))
+        });
+        let e = compact_string_enums(&mut file, &quote!(crate)).unwrap_err();
+        assert!(
+            e.reason.contains("`Status`") && e.reason.contains("found 3 of its 4"),
             "{e}"
         );
     }

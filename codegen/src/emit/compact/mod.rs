@@ -25,6 +25,25 @@ fn impl_of(imp: &syn::ItemImpl) -> Option<(String, String)> {
     Some((trait_, super::self_type_name(&imp.self_ty)?))
 }
 
+/// Every type must have had all `want` of its items replaced (`found` counts
+/// them by type name); a missing one means typify wrote another shape.
+fn check_all_found<'a>(
+    kind: &str,
+    items: &str,
+    names: impl Iterator<Item = &'a String>,
+    found: &std::collections::BTreeMap<String, usize>,
+    want: usize,
+) -> Result<(), CodegenError> {
+    for name in names {
+        let n = found.get(name).copied().unwrap_or(0);
+        if n != want {
+            let why = format!("found {n} of its {want} {items}");
+            return Err(shape_error(kind, name, &why));
+        }
+    }
+    Ok(())
+}
+
 fn shape_error(kind: &str, name: &str, why: &str) -> CodegenError {
     CodegenError::at(
         "",
