@@ -82,6 +82,7 @@ async fn by_hand(http: &reqwest::Client, base: &str) -> String {
 
 async fn with_kombo(kombo: &Kombo) -> String {
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
         .send()

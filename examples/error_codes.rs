@@ -22,6 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             code: code.into(),
         });
         match kombo
+            .general()
             .create_reconnection_link()
             .integration_id("personio:1")
             .send()

@@ -1,7 +1,7 @@
 //! Mints a reconnection link against the embedded mock server (no key, no
 //! network): `cargo run --example relink_mock --features mock`.
 
-use kombo::fields::create_reconnection_link::{Language, LinkType};
+use kombo::general::create_reconnection_link::{Language, LinkType};
 use kombo::mock::MockServer;
 
 #[tokio::main(flavor = "current_thread")]
@@ -12,6 +12,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(&server.base_url())
         .build()?;
     let response = kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
         .link_type(LinkType::MagicLink)

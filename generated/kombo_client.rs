@@ -3,14 +3,6 @@
 // generator: progenitor 0.15.1, typify 0.8.0, prettyplease 0.3.0
 // normalization: inlined 1 scalar parameter schema(s) into their parameters
 
-#[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ResponseValue};
-#[allow(unused_imports)]
-use progenitor_client::{ClientInfo, Error};
-#[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
-/// Types used as operation parameters and responses.
-#[allow(clippy::all)]
 pub mod types {
     ///`ErrorResponseGeneral`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -158,11 +150,6 @@ This can be useful if you want to update the permissions of an integration, but 
             }
         }
     }
-    impl PostIntegrationsIntegrationIdRelinkRequestBody {
-        pub fn builder() -> builder::PostIntegrationsIntegrationIdRelinkRequestBody {
-            Default::default()
-        }
-    }
     ///Language of the connection flow UI.
     #[derive(
         ::serde::Deserialize,
@@ -219,19 +206,6 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
             PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::Embedded
         }
     }
-    /// Types for composing complex structures.
-    pub mod builder {
-        crate::runtime::struct_builder! {
-            PostIntegrationsIntegrationIdRelinkRequestBody { language :
-            ::std::option::Option <
-            super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage > =
-            super::defaults::post_integrations_integration_id_relink_request_body_language(),
-            link_type : super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType =
-            super::defaults::post_integrations_integration_id_relink_request_body_link_type(),
-            scope_config_id : ::std::option::Option < ::std::string::String > =
-            Default::default(), }
-        }
-    }
     /// Generation of default values for serde.
     pub mod defaults {
         pub(super) fn post_integrations_integration_id_relink_request_body_language() -> ::std::option::Option<
@@ -277,73 +251,37 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
             }
         }
     }
-}
-#[derive(Clone, Debug)]
-/**Client for Kombo API
-
-Version: 1.0.0*/
-pub struct Client {
-    pub(crate) baseurl: String,
-    pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::Runtime,
-}
-impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
+    /// Builders for the types a request reaches: `X::builder().field(..)`,
+    /// then `X::try_from(builder)` (or pass the builder where an `X` is taken).
+    pub mod builder {
+        #[allow(unused_imports)]
+        use super::super::types;
+        crate::runtime::fields_builder!(
+            PostIntegrationsIntegrationIdRelinkRequestBody { #[doc =
+            "Language of the connection flow UI."] language : ::std::option::Option <
+            types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage > = "language",
+            #[doc =
+            "The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).\n\nThis defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience."]
+            link_type : types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType =
+            "link_type", #[doc =
+            "Specify a scope config which the integration will start using once the reconnection flow has been completed.\n\nThis can be useful if you want to update the permissions of an integration, but only want the change to take effect once the user has updated their API credentials to prevent sync issues."]
+            scope_config_id : ::std::option::Option < ::std::string::String > =
+            "scope_config_id" }
+        );
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: crate::runtime::Runtime,
-    ) -> Self {
-        Self {
-            baseurl: baseurl.to_string(),
-            client,
-            inner,
+}
+/// Operations tagged "General".
+pub mod general {
+    /// The "General" operations: `kombo.general().<operation>()`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct General<'a> {
+        core: &'a crate::runtime::Core,
+    }
+    impl<'a> General<'a> {
+        pub(crate) fn new(core: &'a crate::runtime::Core) -> Self {
+            Self { core }
         }
-    }
-}
-impl ClientInfo<crate::runtime::Runtime> for Client {
-    fn api_version() -> &'static str {
-        "1.0.0"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &crate::runtime::Runtime {
-        &self.inner
-    }
-}
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::runtime::Runtime>,
-    {}
-};
-impl Client {
-    /**Create reconnection link
+        /**Create reconnection link
 
 Create a link that will allow the user to reconnect an integration. This is useful if you want to allow your users to update the credentials if the old ones for example expired.
 
@@ -359,303 +297,195 @@ Embed this the same way you would [embed the connect link](/connect/embedded-flo
 }
 ```
 
-Sends a `POST` request to `/integrations/{integration_id}/relink`
-
-Arguments:
-- `integration_id`: POST /integrations/:integration_id/relink Parameter
-- `body`: POST /integrations/:integration_id/relink Request body
-```ignore
-let response = client.create_reconnection_link()
-    .integration_id(integration_id)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn create_reconnection_link(&self) -> builder::CreateReconnectionLink<'_> {
-        builder::CreateReconnectionLink::new(self)
-    }
-}
-/// Types for composing operation parameters.
-#[allow(clippy::all)]
-pub mod builder {
-    use super::types;
-    #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
-    /**Builder for [`Client::create_reconnection_link`]
-
-[`Client::create_reconnection_link`]: super::Client::create_reconnection_link*/
-    #[derive(Debug, Clone)]
-    pub struct CreateReconnectionLink<'a> {
-        client: &'a super::Client,
-        integration_id: Result<::std::string::String, String>,
-        body: Result<
-            types::builder::PostIntegrationsIntegrationIdRelinkRequestBody,
-            String,
-        >,
-        call: crate::runtime::CallOptions,
-    }
-    impl<'a> CreateReconnectionLink<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                integration_id: Err("integration_id was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
-                call: ::std::default::Default::default(),
-            }
-        }
-        pub fn integration_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.integration_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for integration_id failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<
-                types::PostIntegrationsIntegrationIdRelinkRequestBody,
-            >,
-            <V as std::convert::TryInto<
-                types::PostIntegrationsIntegrationIdRelinkRequestBody,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PostIntegrationsIntegrationIdRelinkRequestBody` for body failed: {}",
-                        s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PostIntegrationsIntegrationIdRelinkRequestBody,
-            ) -> types::builder::PostIntegrationsIntegrationIdRelinkRequestBody,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        async fn send_raw(
-            self,
-        ) -> Result<
-            ResponseValue<types::PostIntegrationsIntegrationIdRelinkPositiveResponse>,
-            Error<types::ErrorResponseGeneral>,
-        > {
-            let Self { client, integration_id, body, .. } = self;
-            let integration_id = integration_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PostIntegrationsIntegrationIdRelinkRequestBody::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/integrations/{}/relink", client.baseurl, encode_path(& integration_id
-                .to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_reconnection_link",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode_response(response).await,
-                400u16..=499u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::decode_response(response).await?,
-                        ),
-                    )
-                }
-                500u16..=599u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            crate::runtime::decode_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
-        }
-        /// Sets the body field `language`.
-        pub fn language<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                ::std::option::Option<
-                    types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
-                >,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.body = self.body.map(|body| body.language(value));
-            self
-        }
-        /// Sets the body field `link_type`.
-        pub fn link_type<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<
-                types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
-            >,
-            T::Error: ::std::fmt::Display,
-        {
-            self.body = self.body.map(|body| body.link_type(value));
-            self
-        }
-        /// Sets the body field `scope_config_id`.
-        pub fn scope_config_id<T>(mut self, value: T) -> Self
-        where
-            T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-            T::Error: ::std::fmt::Display,
-        {
-            self.body = self.body.map(|body| body.scope_config_id(value));
-            self
-        }
-        /// Sends the request. Every failure is a [`kombo::Error`](crate::Error):
-        /// branch on `e.code()`, `e.status()`, `e.retry_after()`.
-        pub async fn send(
-            mut self,
-        ) -> Result<
-            ResponseValue<types::PostIntegrationsIntegrationIdRelinkPositiveResponse>,
-            crate::Error,
-        > {
-            let call = ::std::mem::take(&mut self.call);
-            match crate::runtime::call_runtime(&self.client.inner, call).await? {
-                None => self.send_raw().await.map_err(crate::Error::from),
-                Some(runtime) => {
-                    let client = self.client.with_runtime(runtime);
-                    let this = CreateReconnectionLink {
-                        client: &client,
-                        ..self
-                    };
-                    this.send_raw().await.map_err(crate::Error::from)
-                }
-            }
-        }
-        /// Options for this call only (timeout, retries, extra headers).
-        pub fn with_options(mut self, options: crate::runtime::CallOptions) -> Self {
-            self.call = options;
-            self
-        }
-        /// Timeout of each attempt of this call (instead of the client's).
-        pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.call = self.call.timeout(timeout);
-            self
-        }
-        /// Retry policy of this call (instead of the client's).
-        pub fn with_retry(mut self, policy: crate::RetryPolicy) -> Self {
-            self.call = self.call.retry(policy);
-            self
-        }
-        /// An extra request header for this call. A header the client sets
-        /// itself (`Authorization`, a scoped header such as `X-Integration-Id`)
-        /// is refused: `send` fails with `Error::InvalidRequest`, nothing is sent.
-        pub fn with_header(mut self, name: &str, value: &str) -> Self {
-            self.call = self.call.header(name, value);
-            self
+`POST /integrations/{integration_id}/relink`*/
+        pub fn create_reconnection_link(&self) -> create_reconnection_link::Builder<'a> {
+            create_reconnection_link::Builder::new(self.core)
         }
     }
-}
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
-}
-/// Static facts about every operation of the spec.
-pub mod operations {
-    /// Every operation, in document order.
-    pub const ALL: &[crate::runtime::OperationSpec] = &[
-        crate::runtime::OperationSpec {
+    /// `general.create_reconnection_link()`: the request builder and the types of `POST /integrations/{integration_id}/relink`.
+    pub mod create_reconnection_link {
+        #[allow(unused_imports)]
+        use super::super::types;
+        /// `types::PostIntegrationsIntegrationIdRelinkPositiveResponse`
+        pub type Response = types::PostIntegrationsIntegrationIdRelinkPositiveResponse;
+        /// `types::PostIntegrationsIntegrationIdRelinkRequestBody`
+        pub type Body = types::PostIntegrationsIntegrationIdRelinkRequestBody;
+        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage`
+        pub type Language = types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage;
+        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType`
+        pub type LinkType = types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType;
+        /// The operation's static facts, handed to the runtime by `send()`.
+        pub(crate) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: "create_reconnection_link",
             spec_id: "PostIntegrationsIntegrationIdRelink",
+            tag: "general",
             method: "POST",
             path: "/integrations/{integration_id}/relink",
-            required_scoped_headers: &[],
-            optional_scoped_headers: &[],
-            request_content_type: None,
-        },
-    ];
-    /// The operation with this method name.
-    pub fn find(id: &str) -> Option<&'static crate::runtime::OperationSpec> {
-        ALL.iter().find(|op| op.id == id)
-    }
-}
-impl ClientHooks<crate::runtime::Runtime> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        let operation = operations::find(info.operation_id);
-        crate::runtime::hooks::pre(&self.baseurl, &self.inner, request, info, operation)
-            .map_err(Error::InvalidRequest)
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        crate::runtime::hooks::exec(&self.client, &self.inner, request, info).await
-    }
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        crate::runtime::hooks::post(result)
-            .map_or(Ok(()), |r| Err(Error::UnexpectedResponse(r)))
-    }
-}
-impl Client {
-    /// The same connection pool and base URL with other run-time state.
-    #[doc(hidden)]
-    pub fn with_runtime(&self, inner: crate::runtime::Runtime) -> Self {
-        Self {
-            baseurl: self.baseurl.clone(),
-            client: self.client.clone(),
-            inner,
+            scoped_headers: &[],
+            request_content_type: ::std::option::Option::None,
+        };
+        /// The request: set parameters and body fields, then `send()`.
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct Builder<'a> {
+            core: &'a crate::runtime::Core,
+            integration_id: ::std::option::Option<
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            >,
+            body: types::builder::PostIntegrationsIntegrationIdRelinkRequestBody,
+            options: crate::runtime::CallOptions,
+        }
+        impl<'a> Builder<'a> {
+            pub(crate) fn new(core: &'a crate::runtime::Core) -> Self {
+                Self {
+                    core,
+                    integration_id: ::std::option::Option::None,
+                    body: ::std::default::Default::default(),
+                    options: ::std::default::Default::default(),
+                }
+            }
+            /**POST /integrations/:integration_id/relink Parameter
+
+Required.*/
+            pub fn integration_id<V>(mut self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<::std::string::String>,
+                V::Error: ::std::fmt::Display,
+            {
+                self.integration_id = ::std::option::Option::Some(
+                    crate::runtime::convert(value, "integration_id"),
+                );
+                self
+            }
+            /// The whole request body (replaces what the field setters set).
+            pub fn body<V>(mut self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<
+                    types::PostIntegrationsIntegrationIdRelinkRequestBody,
+                >,
+                V::Error: ::std::fmt::Display,
+            {
+                self.body = match value.try_into() {
+                    ::std::result::Result::Ok(body) => {
+                        types::builder::PostIntegrationsIntegrationIdRelinkRequestBody::from(
+                            body,
+                        )
+                    }
+                    ::std::result::Result::Err(e) => {
+                        types::builder::PostIntegrationsIntegrationIdRelinkRequestBody::invalid(
+                            e,
+                        )
+                    }
+                };
+                self
+            }
+            /**Language of the connection flow UI.
+
+Default: `"en"`.
+
+Allowed values: `en`, `de`, `fr`, `it`, `es`.*/
+            pub fn language<V>(mut self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
+                    >,
+                >,
+                V::Error: ::std::fmt::Display,
+            {
+                self.body = self.body.language(value);
+                self
+            }
+            /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
+
+This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.
+
+Default: `"EMBEDDED"`.
+
+Allowed values: `EMBEDDED`, `MAGIC_LINK`.*/
+            pub fn link_type<V>(mut self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<
+                    types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
+                >,
+                V::Error: ::std::fmt::Display,
+            {
+                self.body = self.body.link_type(value);
+                self
+            }
+            /**Specify a scope config which the integration will start using once the reconnection flow has been completed.
+
+This can be useful if you want to update the permissions of an integration, but only want the change to take effect once the user has updated their API credentials to prevent sync issues.*/
+            pub fn scope_config_id<V>(mut self, value: V) -> Self
+            where
+                V: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                V::Error: ::std::fmt::Display,
+            {
+                self.body = self.body.scope_config_id(value);
+                self
+            }
+            /** Sends the request. Every failure is a [`Error`](crate::Error): branch on
+ `e.code()`, `e.status()`, `e.retry_after()`.*/
+            pub async fn send(
+                self,
+            ) -> ::std::result::Result<
+                crate::Response<
+                    types::PostIntegrationsIntegrationIdRelinkPositiveResponse,
+                >,
+                crate::Error,
+            > {
+                let Self { core, integration_id, body, options } = self;
+                let integration_id = crate::runtime::required(
+                    integration_id,
+                    "integration_id",
+                )?;
+                let mut call = crate::runtime::Call::new(
+                    core,
+                    &OPERATION,
+                    options,
+                    &[&integration_id as &dyn ::std::fmt::Display],
+                )?;
+                let body: types::PostIntegrationsIntegrationIdRelinkRequestBody = crate::runtime::build_body(
+                    body,
+                )?;
+                call.json_body(&body)?;
+                call.send().await
+            }
+            /// Options for this call only (timeout, retries, extra headers).
+            pub fn with_options(mut self, options: crate::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+            /// Timeout of each attempt of this call (instead of the client's).
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+            /// Retry policy of this call (instead of the client's).
+            pub fn with_retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+            /// An extra request header for this call. A header the client sets
+            /// itself (`Authorization`, a scoped header such as `X-Integration-Id`)
+            /// is refused: `send` fails with `Error::InvalidRequest`, nothing is sent.
+            pub fn with_header(mut self, name: &str, value: &str) -> Self {
+                self.options = self.options.header(name, value);
+                self
+            }
         }
     }
 }
-/// Short names for the types each operation's setters take, e.g.
-/// `fields::create_reconnection_link::LinkType`.
-pub mod fields {
-    /// Types of the setters of `create_reconnection_link`.
-    pub mod create_reconnection_link {
-        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage`
-        pub type Language = super::super::types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage;
-        /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType`
-        pub type LinkType = super::super::types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType;
+impl crate::Kombo {
+    /// The "General" operations.
+    pub fn general(&self) -> general::General<'_> {
+        general::General::new(crate::runtime::core(self))
     }
+}
+/// Every operation, in document order (the mock routes by it).
+#[allow(dead_code)]
+pub(crate) mod operations {
+    pub(crate) const ALL: &[&crate::runtime::Operation] = &[
+        &super::general::create_reconnection_link::OPERATION,
+    ];
 }

@@ -6,8 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::api_key::{ApiKeyProvider, AsyncFn, BoxError, SyncFn};
-use crate::generated::Client;
-use crate::runtime::{KeySource, Runtime};
+use crate::runtime::{Core, KeySource, Shared};
 use crate::{Error, Region, RetryPolicy};
 
 /// Environment variable read when no key is given to the builder.
@@ -18,22 +17,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default timeout of one attempt, from sending to the end of the body.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A Kombo API client. Every operation of the spec is a method (through
-/// `Deref` to the generated client) returning a request
-/// builder: `kombo.create_reconnection_link().integration_id(..).send().await`.
+/// A Kombo API client. The spec's operations are grouped by tag, the way
+/// Kombo's SDKs group them: `kombo.general().create_reconnection_link()`
+/// returns a request builder; `.send().await` sends it.
 ///
-/// Cheap to clone; clones share the connection pool.
+/// Cheap to clone (two reference counts); clones share the connection pool.
 #[derive(Clone, Debug)]
 pub struct Kombo {
-    client: Client,
-    region: Region,
-}
-
-impl std::ops::Deref for Kombo {
-    type Target = Client;
-    fn deref(&self) -> &Client {
-        &self.client
-    }
+    core: Core,
 }
 
 impl Kombo {
@@ -49,40 +40,32 @@ impl Kombo {
 
     /// The region (base URL) requests go to.
     pub fn region(&self) -> &Region {
-        &self.region
+        &self.core.shared.region
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        progenitor_client::ClientInfo::baseurl(&self.client)
+        &self.core.shared.base_url
     }
 
-    /// The connection pool (for a client of another generated spec).
-    #[doc(hidden)]
-    pub fn http_client(&self) -> &reqwest::Client {
-        progenitor_client::ClientInfo::client(&self.client)
-    }
-
-    /// The run-time state (for a client of another generated spec).
-    #[doc(hidden)]
-    pub fn runtime(&self) -> &Runtime {
-        progenitor_client::ClientInfo::inner(&self.client)
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
     }
 
     /// The same client, scoped to one integration: operations that take the
     /// `X-Integration-Id` header get it from here.
     pub fn integration(&self, integration_id: impl Into<String>) -> Kombo {
-        let mut runtime = self.runtime().clone();
-        runtime.integration_id = Some(Arc::from(integration_id.into()));
         Kombo {
-            client: self.client.with_runtime(runtime),
-            region: self.region.clone(),
+            core: Core {
+                shared: Arc::clone(&self.core.shared),
+                integration_id: Some(Arc::from(integration_id.into())),
+            },
         }
     }
 
     /// The integration this client is scoped to, if any.
     pub fn integration_id(&self) -> Option<&str> {
-        self.runtime().integration_id.as_deref()
+        self.core.integration_id.as_deref()
     }
 }
 
@@ -239,6 +222,9 @@ impl KomboBuilder {
                     None => default_user_agent(),
                 };
                 http_client_builder()
+                    // A redirect is not a response the API describes: it is
+                    // returned as an unexpected response, never followed.
+                    .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                     .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
                     .user_agent(agent)
@@ -246,15 +232,18 @@ impl KomboBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
-        let runtime = Runtime {
-            key,
-            retry: self.retry.unwrap_or_default(),
-            integration_id: None,
-            call: None,
-        };
+        let base_url = region.base_url().trim_end_matches('/').to_owned();
         Ok(Kombo {
-            client: Client::new_with_client(&region.base_url(), http, runtime),
-            region,
+            core: Core {
+                shared: Arc::new(Shared {
+                    http,
+                    base_url,
+                    region,
+                    key,
+                    retry: self.retry.unwrap_or_default(),
+                }),
+                integration_id: None,
+            },
         })
     }
 }

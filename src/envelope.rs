@@ -1,8 +1,7 @@
 //! Kombo's error envelope (`{"status": "error", "error": {...}}`), parsed once
 //! per response into a [`Verdict`] that the retry decision, tracing and the
-//! error conversion all read.
+//! error all read.
 
-use bytes::Bytes;
 use reqwest::StatusCode;
 
 /// The fields of an error envelope.
@@ -26,17 +25,13 @@ struct Envelope {
 /// What a response is, decided once from its status and body.
 #[derive(Debug, Clone)]
 pub(crate) enum Verdict {
-    /// A success status with a body that may be what the API describes.
+    /// A 2xx status: the body is parsed once, by the decoder of its type.
     Success,
     /// Kombo's error envelope.
     Api(EnvelopeError),
     /// Not a response the API describes; the reason says why.
     Unexpected(String),
 }
-
-/// The body of a response, kept in its extensions for errors and decoding.
-#[derive(Debug, Clone)]
-pub(crate) struct BufferedBody(pub(crate) Bytes);
 
 impl Verdict {
     /// Classifies a whole response.
@@ -48,10 +43,14 @@ impl Verdict {
                     Verdict::Unexpected("error status without Kombo's error envelope".to_owned())
                 }
             }
-        } else {
-            // A success body is parsed once, by the decoder of its type, which
-            // tells a body that is not JSON from one of the wrong shape.
+        } else if status.is_success() {
             Verdict::Success
+        } else {
+            // 1xx and 3xx: the API describes neither (redirects are not followed).
+            Verdict::Unexpected(format!(
+                "HTTP {} is not a response the API describes",
+                status.as_u16()
+            ))
         }
     }
 
@@ -88,5 +87,7 @@ mod tests {
             Verdict::Unexpected(_)
         ));
         assert!(matches!(Verdict::of(StatusCode::OK, b""), Verdict::Success));
+        let redirect = Verdict::of(StatusCode::FOUND, b"");
+        assert!(matches!(redirect, Verdict::Unexpected(r) if r.contains("302")));
     }
 }

@@ -3,11 +3,10 @@
 
 use std::time::Duration;
 
-use http::response::Parts;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::envelope::{BufferedBody, Verdict};
+use crate::envelope::Verdict;
 use crate::rate_limit::{RateLimit, server_wait};
 use crate::retry::retryable_response;
 
@@ -18,6 +17,7 @@ pub const BODY_SNIPPET_LIMIT: usize = 512;
 
 /// A Kombo error response (`{"status": "error", "error": {...}}`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
@@ -41,8 +41,9 @@ impl ApiError {
 }
 
 /// A response that is not what the API describes: an HTML page from a load
-/// balancer, an empty or truncated body, JSON of the wrong shape.
+/// balancer, an empty or truncated body, JSON of the wrong shape, a redirect.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UnexpectedResponse {
     /// HTTP status, when known.
     pub status: Option<StatusCode>,
@@ -188,93 +189,49 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 
 impl Error {
     /// The error a classified response stands for (`None` for a success).
-    pub(crate) fn from_parts(parts: &Parts) -> Option<Error> {
-        let body = parts
-            .extensions
-            .get::<BufferedBody>()
-            .map(|b| b.0.as_ref())
-            .unwrap_or_default();
-        let headers = parts.headers.clone();
-        match parts.extensions.get::<Verdict>() {
-            Some(Verdict::Success) => None,
-            Some(Verdict::Api(e)) => Some(Error::Api(Box::new(ApiError {
-                status: parts.status,
+    pub(crate) fn from_response(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+        verdict: &Verdict,
+    ) -> Option<Error> {
+        match verdict {
+            Verdict::Success => None,
+            Verdict::Api(e) => Some(Error::Api(Box::new(ApiError {
+                status,
                 raw_code: e.code.clone(),
                 title: e.title.clone(),
                 message: e.message.clone(),
                 log_url: e.log_url.clone(),
                 headers,
             }))),
-            Some(Verdict::Unexpected(reason)) => Some(unexpected(
-                Some(parts.status),
+            Verdict::Unexpected(reason) => Some(Error::unexpected(
+                Some(status),
                 headers,
                 body,
                 Some(reason.clone()),
             )),
-            None => Some(unexpected(
-                Some(parts.status),
-                headers,
-                body,
-                Some("status not described by the API".to_owned()),
-            )),
         }
     }
-}
 
-fn unexpected(
-    status: Option<StatusCode>,
-    headers: HeaderMap,
-    body: &[u8],
-    reason: Option<String>,
-) -> Error {
-    let content_type = headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
-        status,
-        content_type,
-        body_snippet: snippet(body),
-        headers,
-        reason,
-    }))
-}
-
-/// progenitor's error, as the generated `send()` returns it to the wrapper.
-/// Responses arrive classified by the runtime (`Verdict`), so nothing is
-/// parsed again here.
-impl<E> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::UnexpectedResponse(response) => {
-                let (parts, _) = http::Response::from(response).into_parts();
-                Error::from_parts(&parts).unwrap_or_else(|| {
-                    unexpected(
-                        Some(parts.status),
-                        parts.headers,
-                        &[],
-                        Some("status not described by the API".to_owned()),
-                    )
-                })
-            }
-            P::ErrorResponse(value) => unexpected(
-                Some(value.status()),
-                value.headers().clone(),
-                &[],
-                Some("error response not classified by the runtime".to_owned()),
-            ),
-            P::InvalidResponsePayload(body, e) => unexpected(
-                None,
-                HeaderMap::new(),
-                &body,
-                Some(format!("body does not match the API's schema: {e}")),
-            ),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Error::Transport(e)
-            }
-            P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest(message),
-        }
+    /// A response that is not what the API describes.
+    pub(crate) fn unexpected(
+        status: Option<StatusCode>,
+        headers: HeaderMap,
+        body: &[u8],
+        reason: Option<String>,
+    ) -> Error {
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Error::UnexpectedResponse(Box::new(UnexpectedResponse {
+            status,
+            content_type,
+            body_snippet: snippet(body),
+            headers,
+            reason,
+        }))
     }
 }
 
@@ -291,17 +248,13 @@ mod tests {
     }
 
     #[test]
-    fn classified_parts_become_errors() {
-        let mut response = http::Response::new(());
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        response
-            .headers_mut()
-            .insert("retry-after", "2".parse().unwrap());
+    fn classified_responses_become_errors() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "2".parse().unwrap());
         let body = br#"{"status":"error","error":{"code":"PLATFORM.RATE_LIMIT_EXCEEDED","message":"slow"}}"#;
-        let verdict = Verdict::of(response.status(), body);
-        let (mut parts, ()) = response.into_parts();
-        parts.extensions.insert(verdict);
-        let e = Error::from_parts(&parts).unwrap();
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let verdict = Verdict::of(status, body);
+        let e = Error::from_response(status, headers, body, &verdict).unwrap();
         assert_eq!(e.code(), Some(ErrorCode::PlatformRateLimitExceeded));
         assert!(e.is_retryable());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));

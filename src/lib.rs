@@ -6,11 +6,12 @@
 //! codes, retries and tracing.
 //!
 //! ```no_run
-//! use kombo::fields::create_reconnection_link::LinkType;
+//! use kombo::general::create_reconnection_link::LinkType;
 //!
 //! # async fn run() -> Result<(), kombo::Error> {
 //! let kombo = kombo::Kombo::builder().api_key("my-api-key").build()?;
 //! let response = kombo
+//!     .general()
 //!     .create_reconnection_link()
 //!     .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
 //!     .link_type(LinkType::MagicLink)
@@ -28,9 +29,9 @@ mod error;
 mod error_code;
 mod rate_limit;
 mod region;
+mod response;
 mod retry;
-#[doc(hidden)]
-pub mod runtime;
+mod runtime;
 
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -73,11 +74,20 @@ pub use client::{
     http_client_builder,
 };
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, UnexpectedResponse};
-pub use generated::{ResponseValue, builder, fields, operations, types};
+pub use generated::*;
 pub use rate_limit::{RateLimit, retry_after};
 pub use region::Region;
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use runtime::CallOptions;
+
+/// What code generated into another crate (a client of another spec on this
+/// runtime) refers to. Not part of the stable API: it changes with the
+/// generator, in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::*;
+}
 
 /// Parses a URL returned by the API (e.g. a reconnection link).
 ///
@@ -88,13 +98,12 @@ pub use runtime::CallOptions;
 /// ```
 pub fn parse_url(text: &str) -> Result<url::Url, Error> {
     url::Url::parse(text).map_err(|e| {
-        Error::UnexpectedResponse(Box::new(UnexpectedResponse {
-            status: None,
-            content_type: None,
-            body_snippet: error::snippet(text.as_bytes()),
-            headers: Default::default(),
-            reason: Some(format!("not a URL: {e}")),
-        }))
+        Error::unexpected(
+            None,
+            Default::default(),
+            text.as_bytes(),
+            Some(format!("not a URL: {e}")),
+        )
     })
 }
 

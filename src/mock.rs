@@ -19,12 +19,12 @@
 //!     .build()?;
 //! server.inject(Fault::ErrorCode { status: 400, code: "INTEGRATION.MODEL_NOT_AVAILABLE".into() });
 //! let k = &kombo;
-//! match k.create_reconnection_link().integration_id("personio:1").send().await {
+//! match k.general().create_reconnection_link().integration_id("personio:1").send().await {
 //!     Ok(r) => println!("{}", r.data.link),
 //!     Err(e) => eprintln!("{:?} {:?}", e.status(), e.code()),
 //! }
 //! assert_eq!(server.requests().len(), 1);
-//! let link = kombo.create_reconnection_link().integration_id("personio:1").send().await?;
+//! let link = kombo.general().create_reconnection_link().integration_id("personio:1").send().await?;
 //! assert!(link.data.link.starts_with("https://connect.kombo.dev/"));
 //! assert_eq!(server.requests().len(), 2);
 //! # Ok(()) }
@@ -47,11 +47,8 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::operations;
-use crate::types::{
-    PostIntegrationsIntegrationIdRelinkRequestBody as RelinkBody,
-    PostIntegrationsIntegrationIdRelinkRequestBodyLinkType as LinkType,
-};
+use crate::general::create_reconnection_link::{Body as RelinkBody, LinkType};
+use crate::generated::operations;
 
 /// A fault to answer the next request with (consumed one per request).
 #[derive(Debug, Clone, PartialEq)]

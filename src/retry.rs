@@ -133,10 +133,10 @@ impl RetryPolicy {
     pub(crate) fn decision(
         &self,
         status: StatusCode,
-        verdict: Option<&Verdict>,
+        verdict: &Verdict,
         headers: &HeaderMap,
     ) -> Option<Option<std::time::Duration>> {
-        let code = verdict.and_then(Verdict::envelope_code);
+        let code = verdict.envelope_code();
         (self.enabled() && retryable_response(Some(status), code)).then(|| server_wait(headers))
     }
 

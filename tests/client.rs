@@ -38,6 +38,7 @@ fn client(server: &MockServer, retry: RetryPolicy) -> Kombo {
 
 async fn relink(kombo: &Kombo) -> Result<String, Error> {
     let response = kombo
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
         .send()
@@ -360,6 +361,7 @@ async fn rate_limit_headers_are_readable_on_success() {
     ])
     .await;
     let response = client(&server, RetryPolicy::disabled())
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
         .send()

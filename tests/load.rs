@@ -67,6 +67,7 @@ async fn run(n: usize, fault: ResponseTemplate) -> (usize, usize) {
         async move {
             let begun = Instant::now();
             let result = kombo
+                .general()
                 .create_reconnection_link()
                 .integration_id(format!("personio:{i}"))
                 .send()

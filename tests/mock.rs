@@ -99,6 +99,7 @@ async fn injected_faults_reach_the_client_typed() {
         .unwrap();
     let call = || async {
         kombo
+            .general()
             .create_reconnection_link()
             .integration_id("personio:1")
             .send()

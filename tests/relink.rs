@@ -51,6 +51,7 @@ async fn sends_defaults_and_parses_the_link() {
         .await;
 
     let response = client(&server)
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
         .send()
@@ -81,6 +82,7 @@ async fn sends_every_field_and_explicit_null() {
     let kombo = client(&server);
 
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
         .body({
@@ -96,9 +98,10 @@ async fn sends_every_field_and_explicit_null() {
         .await
         .unwrap();
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
-        .body_map(|b| b.language(None))
+        .language(None)
         .send()
         .await
         .unwrap();
@@ -122,6 +125,7 @@ async fn error_for(status: u16, body: Value) -> Error {
         .mount(&server)
         .await;
     client(&server)
+        .general()
         .create_reconnection_link()
         .integration_id(ID)
         .send()
@@ -179,6 +183,7 @@ async fn ids_that_would_change_the_path_are_refused_before_sending() {
     let kombo = client(&server);
     for id in ["..", ".", ""] {
         let e = kombo
+            .general()
             .create_reconnection_link()
             .integration_id(id)
             .send()
@@ -198,6 +203,7 @@ async fn ids_with_slashes_are_encoded() {
         .mount(&server)
         .await;
     client(&server)
+        .general()
         .create_reconnection_link()
         .integration_id("a/b")
         .send()
@@ -211,6 +217,7 @@ async fn ids_with_slashes_are_encoded() {
 async fn missing_integration_id_is_an_invalid_request() {
     let server = MockServer::start().await;
     let e = client(&server)
+        .general()
         .create_reconnection_link()
         .send()
         .await

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use kombo::fields::create_reconnection_link::{Language, LinkType};
+use kombo::general::create_reconnection_link::{Language, LinkType};
 use kombo::{CallOptions, Error, Kombo, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
@@ -40,6 +40,7 @@ async fn body_fields_are_setters_with_short_type_names() {
     let server = server().await;
     let kombo = builder(&server).api_key("k").build().unwrap();
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .link_type(LinkType::MagicLink)
@@ -68,6 +69,7 @@ async fn send_returns_kombo_error_to_match_on() {
         .await;
     let k = builder(&server).api_key("k").build().unwrap();
     let (status, code) = match k
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .send()
@@ -89,6 +91,7 @@ async fn per_call_headers_timeout_and_retry_apply_to_that_call_only() {
         .await;
     let kombo = builder(&server).api_key("k").build().unwrap();
     let e = kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .with_header("X-Request-Source", "nightly-job")
@@ -99,6 +102,7 @@ async fn per_call_headers_timeout_and_retry_apply_to_that_call_only() {
     assert!(matches!(&e, Error::Transport(t) if t.is_timeout()), "{e}");
     // The next call on the same client has the client's (longer) timeout.
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .send()
@@ -111,6 +115,7 @@ async fn per_call_headers_timeout_and_retry_apply_to_that_call_only() {
 
     let options = CallOptions::new().retry(RetryPolicy::default().max_attempts(5));
     kombo
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .with_options(options)
@@ -125,6 +130,7 @@ async fn headers_the_client_owns_cannot_be_replaced_per_call() {
     let kombo = builder(&server).api_key("k").build().unwrap();
     for name in ["Authorization", "authorization", "X-Integration-Id"] {
         let e = kombo
+            .general()
             .create_reconnection_link()
             .integration_id("personio:1")
             .with_header(name, "Bearer stolen")
@@ -153,6 +159,7 @@ async fn key_providers_are_asked_per_call_and_their_failure_sends_nothing() {
         .unwrap();
     for _ in 0..2 {
         kombo
+            .general()
             .create_reconnection_link()
             .integration_id("personio:1")
             .send()
@@ -169,6 +176,7 @@ async fn key_providers_are_asked_per_call_and_their_failure_sends_nothing() {
         .build()
         .unwrap();
     let e = failing
+        .general()
         .create_reconnection_link()
         .integration_id("personio:1")
         .send()

@@ -7,7 +7,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kombo::fields::create_reconnection_link::{Language as BodyLanguage, LinkType as BodyLinkType};
+use kombo::general::create_reconnection_link::{
+    Language as BodyLanguage, LinkType as BodyLinkType,
+};
 use kombo::mock::MockServer;
 use kombo::{Error, Kombo, Region, RetryPolicy};
 
@@ -205,6 +207,7 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         LinkType::MagicLink => BodyLinkType::MagicLink,
     };
     let response = kombo
+        .general()
         .create_reconnection_link()
         .integration_id(args.integration_id)
         .link_type(link_type)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kombo::fields::create_reconnection_link::{Language, LinkType};
+use kombo::general::create_reconnection_link::{Language, LinkType};
 use kombo::{Kombo, RetryPolicy};
 
 struct Prism {
@@ -81,6 +81,7 @@ async fn client_and_cli_satisfy_prism() {
             Language::Es,
         ] {
             let response = kombo
+                .general()
                 .create_reconnection_link()
                 .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
                 .language(language)

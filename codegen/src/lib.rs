@@ -10,8 +10,10 @@
 //!    ([`normalize::generator_fixes`]) and Kombo's open-enum policy
 //!    ([`normalize::open_enums`]);
 //! 4. **scope** — [`scope`]: headers a scoped client supplies;
-//! 5. **emit** — [`emit`]: progenitor, then checked post-processing passes;
-//! 6. **write** — [`build`] / [`write_snapshot`].
+//! 5. **model** — [`model`]: one description of every operation;
+//! 6. **emit** — [`emit`]: progenitor/typify for the types (checked passes
+//!    over them), our own emitter for the operation layer;
+//! 7. **write** — [`build`] / [`write_snapshot`].
 //!
 //! Beside it, [`diff`] reports what a spec update changes for users. Every
 //! stage reads the document through one walker, [`walk`].
@@ -19,13 +21,14 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod model;
 pub mod name;
 pub mod normalize;
 pub mod scope;
 pub mod synthetic;
 pub mod walk;
 
-pub use emit::{GENERATOR_VERSIONS, Generated, Options, generate};
+pub use emit::{GENERATOR_VERSIONS, Generated, Host, Options, generate};
 pub use error::CodegenError;
 
 use std::path::Path;
@@ -38,16 +41,18 @@ pub const NORMALIZED_FILE: &str = "kombo.normalized.yaml";
 /// The options the `kombo` crate generates its client with.
 pub fn kombo_options() -> Options {
     Options {
-        runtime_crate: "crate".to_owned(),
+        host: Host::Kombo,
         scoped_headers: vec!["X-Integration-Id".to_owned()],
+        tag_features: false,
     }
 }
 
-/// The options a crate other than `kombo` generates a client with (the
-/// runtime is `::kombo::runtime`), e.g. the test-only fixture clients.
+/// The options a crate other than `kombo` generates a client with (a
+/// generated `Client` on `kombo`'s runtime, `::kombo::__private`), e.g. the
+/// test-only fixture clients.
 pub fn dependent_options() -> Options {
     Options {
-        runtime_crate: "::kombo".to_owned(),
+        host: Host::Standalone,
         ..kombo_options()
     }
 }

@@ -46,10 +46,10 @@ enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
-        /// Path of the crate providing the runtime: `crate` inside kombo,
-        /// `::kombo` for a client in another crate.
-        #[arg(long, default_value = "crate")]
-        runtime_crate: String,
+        /// Generate a standalone `Client` for a crate other than kombo
+        /// (on `::kombo`'s runtime) instead of `Kombo`'s own namespaces.
+        #[arg(long)]
+        standalone: bool,
     },
     /// Write SPEC replicated COPIES times, renamed per copy (scaling benchmarks).
     Synthesize {
@@ -119,12 +119,13 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
         Command::Generate {
             spec,
             out,
-            runtime_crate,
+            standalone,
         } => {
             let text = read(&spec)?;
-            let options = kombo_codegen::Options {
-                runtime_crate,
-                ..kombo_options()
+            let options = if standalone {
+                kombo_codegen::dependent_options()
+            } else {
+                kombo_options()
             };
             let generated =
                 generate(&text, &options).map_err(|e| e.in_file(spec.display().to_string()))?;

@@ -81,6 +81,67 @@ pub fn rust_type_name(input: &str) -> String {
     }
 }
 
+/// The module (and namespace method) of a tag, as Kombo's SDKs name their
+/// namespaces: "Unified HRIS API" → `hris`, "Kombo Connect" → `connect`,
+/// "Unified ATS (Assessment & Background Check) API" → `assessment`,
+/// "AI Apply" → `ai_apply`, "Custom Endpoints" → `custom`. An operation
+/// without a tag is in `untagged`.
+pub fn tag_module(tag: Option<&str>) -> String {
+    let Some(tag) = tag else {
+        return "untagged".to_owned();
+    };
+    let mut core = tag.trim();
+    for prefix in ["Unified ", "Kombo "] {
+        core = core.strip_prefix(prefix).unwrap_or(core);
+    }
+    for suffix in [" API", " Endpoints"] {
+        core = core.strip_suffix(suffix).unwrap_or(core);
+    }
+    // A parenthesised qualifier names the namespace ("ATS (Assessment & …)").
+    if let Some((_, inner)) = core.split_once('(')
+        && let Some(word) = inner
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+    {
+        core = word;
+    }
+    let name = snake_case(core);
+    if name.is_empty() {
+        snake_case(tag)
+    } else {
+        name
+    }
+}
+
+/// The Cargo feature of a tag module (`ai_apply` → `ai-apply`).
+pub fn tag_feature(module: &str) -> String {
+    module.replace('_', "-")
+}
+
+/// `name` as an identifier: a keyword gets a trailing `_` (`match` → `match_`).
+pub fn keyword_safe(name: &str) -> String {
+    if syn::parse_str::<syn::Ident>(name).is_ok() {
+        name.to_owned()
+    } else {
+        format!("{name}_")
+    }
+}
+
+/// A valid Rust identifier for `name` in snake case (`type` → `type_`).
+pub fn rust_ident(name: &str) -> String {
+    let snake = snake_case(name);
+    let snake = if snake.is_empty() {
+        "x".to_owned()
+    } else {
+        snake
+    };
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        snake
+    } else {
+        format!("{snake}_")
+    }
+}
+
 /// One operation's naming inputs, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationName {
@@ -213,6 +274,18 @@ mod tests {
     #[test]
     fn upper_camel_case() {
         assert_eq!(upper_camel("application/x-ndjson"), "ApplicationXNdjson");
+        assert_eq!(tag_module(Some("Unified HRIS API")), "hris");
+        assert_eq!(tag_module(Some("Kombo Connect")), "connect");
+        assert_eq!(
+            tag_module(Some("Unified ATS (Assessment & Background Check) API")),
+            "assessment"
+        );
+        assert_eq!(tag_module(Some("AI Apply")), "ai_apply");
+        assert_eq!(tag_module(Some("Custom Endpoints")), "custom");
+        assert_eq!(tag_module(Some("General")), "general");
+        assert_eq!(tag_module(None), "untagged");
+        assert_eq!(rust_ident("type"), "type_");
+        assert_eq!(rust_ident("X-Request-Id"), "x_request_id");
     }
 
     #[test]

@@ -6,11 +6,7 @@ fn generate_file(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
     let generated = kombo_codegen::generate(&text, &kombo_codegen::kombo_options())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        generated.code.contains("pub mod operations"),
-        "{}",
-        path.display()
-    );
+    syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(!generated.operations.is_empty(), "{}", path.display());
 }
 
@@ -50,9 +46,8 @@ fn a_bad_spec_is_one_clear_error() {
     assert!(e.to_string().contains("not valid YAML"), "{e}");
     let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '201': {description: ok, content: {application/json: {schema: {type: string}}}}\n";
     let e = kombo_codegen::generate(spec, &Default::default()).unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("progenitor cannot generate this spec"),
-        "{e}"
+    assert_eq!(
+        e.to_string(),
+        "/paths/~1a/get/responses/201: the operation has success responses with different bodies; the generator decodes one"
     );
 }

@@ -1,47 +1,62 @@
-//! What generated code calls at run time. Generated clients refer to these
-//! items by path (`crate::runtime::…`, or `::kombo::runtime::…` from another
-//! crate): the state a client carries ([`Runtime`]), the facts of each
-//! operation ([`OperationSpec`]), progenitor's hooks ([`hooks`]), decoding,
-//! per-call options, pagination, and the macros that stand in for typify's
-//! per-type boilerplate ([`string_enum!`], [`struct_builder!`]). Not part of
-//! the stable API.
+//! What generated code calls at run time: the state a client carries
+//! ([`Core`]), each operation's static facts ([`Operation`]), one call
+//! ([`Call`]: building, sending with retries, classifying the response once,
+//! decoding), the builders' field map ([`Fields`]), pagination, and the
+//! macros that stand in for typify's per-type boilerplate. Private to the
+//! crate; code generated into another crate reaches it through
+//! `kombo::__private`, which is not part of the stable API.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use progenitor_client::ResponseValue;
 use secrecy::SecretString;
 
-use crate::envelope::{BufferedBody, Verdict};
 use crate::retry::RetryPolicy;
-use crate::{ApiKeyProvider, Error};
+use crate::{ApiKeyProvider, Error, Region};
 
-pub mod hooks;
+mod call;
+mod fields;
 mod macros;
 mod pagination;
 mod transport;
-pub use macros::{__private, string_enum, struct_builder};
 
+pub use bytes::Bytes;
+pub use call::Call;
+pub use fields::Fields;
+pub use futures_core::Stream;
+pub use macros::{display_plain, fields_builder, serde_plain, string_enum};
 pub use pagination::{Paginated, items, pages};
 
-/// One operation's static facts (a row of a generated `operations::ALL`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationSpec {
-    /// Method name on `Client` (also `OperationInfo::operation_id`).
+/// The header a scoped client (`kombo.integration(id)`) supplies.
+pub const INTEGRATION_HEADER: &str = "X-Integration-Id";
+
+/// One operation's static facts: a `const` in its generated module, handed
+/// to [`Call::new`] by the builder's `send()`.
+#[derive(Debug)]
+pub struct Operation {
+    /// Method name (`create_reconnection_link`).
     pub id: &'static str,
     /// The `operationId` in Kombo's spec.
     pub spec_id: &'static str,
+    /// The tag module (`general`).
+    pub tag: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
     /// Path template relative to the base URL.
     pub path: &'static str,
-    /// Scoped headers the operation requires.
-    pub required_scoped_headers: &'static [&'static str],
-    /// Scoped headers the operation accepts.
-    pub optional_scoped_headers: &'static [&'static str],
-    /// Media type of a request body sent as raw bytes (progenitor sends it as
-    /// `application/octet-stream`).
+    /// Headers a scoped client supplies.
+    pub scoped_headers: &'static [ScopedHeader],
+    /// Media type of a body sent as raw bytes.
     pub request_content_type: Option<&'static str>,
+}
+
+/// A header a scoped client supplies (`X-Integration-Id`).
+#[derive(Debug)]
+pub struct ScopedHeader {
+    /// Header name as the spec writes it.
+    pub name: &'static str,
+    /// Whether the operation requires it.
+    pub required: bool,
 }
 
 /// Where a client's API key comes from.
@@ -51,34 +66,41 @@ pub(crate) enum KeySource {
     Provider(Arc<dyn ApiKeyProvider>),
 }
 
-/// Run-time state of a client (`Client::inner`). Built by
-/// [`crate::KomboBuilder`]; not constructible elsewhere.
-#[derive(Clone)]
-pub struct Runtime {
+/// What every clone of a client shares.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    /// The base URL without a trailing `/`.
+    pub(crate) base_url: String,
+    pub(crate) region: Region,
     pub(crate) key: KeySource,
     pub(crate) retry: RetryPolicy,
+}
+
+/// A configured client's state: shared configuration plus the integration a
+/// scoped client is for. Cloning is two reference counts.
+#[derive(Clone)]
+pub struct Core {
+    pub(crate) shared: Arc<Shared>,
     pub(crate) integration_id: Option<Arc<str>>,
-    /// Set for one call when it has options or a key from a provider.
-    pub(crate) call: Option<Arc<CallState>>,
 }
 
-/// What one call adds to its client's runtime.
-pub(crate) struct CallState {
-    pub(crate) options: CallOptions,
-    pub(crate) api_key: Option<SecretString>,
-}
-
-impl std::fmt::Debug for Runtime {
+impl std::fmt::Debug for Core {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime")
+        f.debug_struct("Core")
+            .field("base_url", &self.shared.base_url)
             .field("api_key", &"[redacted]")
-            .field("retry", &self.retry)
+            .field("retry", &self.shared.retry)
             .field("integration_id", &self.integration_id)
             .finish_non_exhaustive()
     }
 }
 
-/// Options for one call: `kombo.op().with_options(CallOptions::new().timeout(..))`,
+/// The state behind a [`crate::Kombo`].
+pub fn core(kombo: &crate::Kombo) -> &Core {
+    kombo.core()
+}
+
+/// Options for one call: `kombo.general().op().with_options(CallOptions::new().timeout(..))`,
 /// or the shorthands `with_timeout`, `with_retry`, `with_header` on every
 /// operation. The call uses the client's connection pool.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -113,81 +135,57 @@ impl CallOptions {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
+}
 
-    fn is_empty(&self) -> bool {
-        self == &CallOptions::default()
+/// A setter's value converted to its type; the error names the parameter.
+pub fn convert<T, V>(value: V, name: &str) -> Result<T, String>
+where
+    V: TryInto<T>,
+    V::Error: std::fmt::Display,
+{
+    value
+        .try_into()
+        .map_err(|e| format!("`{name}` has an invalid value: {e}"))
+}
+
+/// A required parameter's value, or the error that it was not set.
+pub fn required<T>(value: Option<Result<T, String>>, name: &str) -> Result<T, Error> {
+    match value {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(e)) => Err(Error::InvalidRequest(e)),
+        None => Err(Error::InvalidRequest(format!(
+            "`{name}` is required and was not set"
+        ))),
     }
 }
 
-/// The runtime one call runs with: `None` when the client's own will do (no
-/// options, a fixed key), so a plain call costs nothing extra.
-pub async fn call_runtime(
-    runtime: &Runtime,
-    options: CallOptions,
-) -> Result<Option<Runtime>, Error> {
-    let api_key = match &runtime.key {
-        KeySource::Fixed(_) => None,
-        KeySource::Provider(provider) => Some(provider.api_key().await.map_err(Error::ApiKey)?),
-    };
-    if options.is_empty() && api_key.is_none() {
-        return Ok(None);
-    }
-    let mut call = runtime.clone();
-    call.call = Some(Arc::new(CallState { options, api_key }));
-    Ok(Some(call))
+/// An optional parameter's value, if set.
+pub fn optional<T>(value: Option<Result<T, String>>) -> Result<Option<T>, Error> {
+    value.transpose().map_err(Error::InvalidRequest)
 }
 
-/// `ResponseValue::from_response`, reading the body once: a body that does
-/// not decode stays a response (status, headers, body) and becomes
-/// [`Error::UnexpectedResponse`] naming the decoding error.
-pub async fn decode_response<T: serde::de::DeserializeOwned, E>(
-    response: reqwest::Response,
-) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
-    let (mut parts, body) = http::Response::from(response).into_parts();
-    let body = match parts.extensions.get::<BufferedBody>() {
-        Some(buffered) => buffered.0.clone(),
-        None => http_body_util::BodyExt::collect(body)
-            .await
-            .map_err(progenitor_client::Error::ResponseBodyError)?
-            .to_bytes(),
-    };
-    match serde_json::from_slice::<T>(&body) {
-        Ok(value) => Ok(ResponseValue::new(value, parts.status, parts.headers)),
-        Err(e) => {
-            let reason = match e.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    format!("body is not JSON: {e}")
-                }
-                _ => format!("body does not match the API's schema: {e}"),
-            };
-            parts.extensions.insert(Verdict::Unexpected(reason));
-            parts.extensions.insert(BufferedBody(body.clone()));
-            Err(progenitor_client::Error::UnexpectedResponse(
-                transport::rebuild(parts, body),
-            ))
-        }
-    }
+/// A body built from its field setters; the error names what is missing or invalid.
+pub fn build_body<B, T>(builder: B) -> Result<T, Error>
+where
+    B: TryInto<T>,
+    B::Error: std::fmt::Display,
+{
+    builder
+        .try_into()
+        .map_err(|e| Error::InvalidRequest(format!("body: {e}")))
 }
 
 /// Fuzzing entry (`fuzz/`): classifies a response the way every call does —
 /// the envelope parse, the error it becomes, whether it is retried and how
 /// long the server asked to wait. Never panics, whatever the bytes.
-#[doc(hidden)]
 pub fn classify_response(
     status: u16,
     headers: &reqwest::header::HeaderMap,
     body: &[u8],
 ) -> Option<(bool, Option<Duration>)> {
     let status = reqwest::StatusCode::from_u16(status).ok()?;
-    let mut response = http::Response::new(());
-    *response.status_mut() = status;
-    *response.headers_mut() = headers.clone();
-    let (mut parts, ()) = response.into_parts();
-    parts.extensions.insert(Verdict::of(status, body));
-    parts
-        .extensions
-        .insert(BufferedBody(bytes::Bytes::copy_from_slice(body)));
-    let error = Error::from_parts(&parts)?;
+    let verdict = crate::envelope::Verdict::of(status, body);
+    let error = Error::from_response(status, headers.clone(), body, &verdict)?;
     let _ = (error.code(), error.to_string(), error.rate_limit());
     Some((error.is_retryable(), error.retry_after()))
 }

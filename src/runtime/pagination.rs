@@ -7,10 +7,8 @@ use std::future::Future;
 
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
-use progenitor_client::ResponseValue;
 
-use crate::Error;
-use crate::error::UnexpectedResponse;
+use crate::{Error, Response};
 
 /// A generated operation builder with Kombo's cursor pattern.
 pub trait Paginated: Clone + Sized {
@@ -21,7 +19,7 @@ pub trait Paginated: Clone + Sized {
     /// The same request with `cursor` set (every other parameter kept).
     fn with_cursor(self, cursor: String) -> Self;
     /// Sends the request (with the client's retries).
-    fn send_page(self) -> impl Future<Output = Result<ResponseValue<Self::Page>, Error>>;
+    fn send_page(self) -> impl Future<Output = Result<Response<Self::Page>, Error>>;
     /// `data.next`.
     fn next_cursor(page: &Self::Page) -> Option<&str>;
     /// `data.results`.
@@ -39,7 +37,7 @@ enum State<P> {
 /// no pinning.
 pub fn pages<P: Paginated>(
     first: P,
-) -> impl Stream<Item = Result<ResponseValue<P::Page>, Error>> + Unpin {
+) -> impl Stream<Item = Result<Response<P::Page>, Error>> + Unpin {
     Box::pin(stream::unfold(
         State::Next(first, HashSet::new()),
         |state| async move {
@@ -72,14 +70,13 @@ pub fn items<P: Paginated>(first: P) -> impl Stream<Item = Result<P::Item, Error
         .try_flatten()
 }
 
-fn repeated_cursor<T>(cursor: &str, page: &ResponseValue<T>) -> Error {
-    Error::UnexpectedResponse(Box::new(UnexpectedResponse {
-        status: Some(page.status()),
-        content_type: None,
-        body_snippet: String::new(),
-        headers: page.headers().clone(),
-        reason: Some(format!(
+fn repeated_cursor<T>(cursor: &str, page: &Response<T>) -> Error {
+    Error::unexpected(
+        Some(page.status()),
+        page.headers().clone(),
+        &[],
+        Some(format!(
             "pagination stopped: the server returned cursor {cursor:?} a second time"
         )),
-    }))
+    )
 }

@@ -1,22 +1,58 @@
-//! Sending: attempts with retries (backon), one tracing span per call, and
-//! buffering each response so it is classified once ([`Verdict`]).
+//! Sending: the attempts of one call with retries (backon) inside one
+//! tracing span. Each response is read whole and classified once
+//! ([`Verdict`]); a success goes back to its decoder, anything else becomes
+//! the call's [`Error`] here.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::Retryable;
 use bytes::Bytes;
-use http::response::Parts;
-use reqwest::{Request, Response};
+use reqwest::header::HeaderMap;
+use reqwest::{Request, StatusCode};
 use tracing::Instrument;
 
-use crate::envelope::{BufferedBody, Verdict};
+use super::Operation;
+use crate::Error;
+use crate::envelope::Verdict;
 use crate::retry::RetryPolicy;
 
-/// A response made of parts and a body: the one way a response is rebuilt
-/// (status, version, headers and extensions kept).
-pub(crate) fn rebuild(parts: Parts, body: Bytes) -> Response {
-    Response::from(http::Response::from_parts(parts, body))
+/// A 2xx response, read whole.
+pub(crate) struct Success {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// A response read whole and classified.
+struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    verdict: Verdict,
+}
+
+impl Received {
+    fn into_result(self) -> Result<Success, Error> {
+        match Error::from_response(self.status, self.headers.clone(), &self.body, &self.verdict) {
+            None => Ok(Success {
+                status: self.status,
+                headers: self.headers,
+                body: self.body,
+            }),
+            Some(error) => Err(error),
+        }
+    }
+}
+
+/// One attempt's outcome when it should not simply be returned.
+enum Attempt {
+    /// A response the policy retries (kept, to return it if attempts run out).
+    Retryable(Box<Received>, Option<Duration>),
+    /// Failed to connect: nothing was sent.
+    Connect(reqwest::Error),
+    /// Any other transport failure: not retried (the request may have been processed).
+    Fatal(reqwest::Error),
 }
 
 /// Runs the attempts of one call inside a `kombo.request` span.
@@ -24,46 +60,41 @@ pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: &RetryPolicy,
     request: Request,
-    operation: &'static str,
-) -> reqwest::Result<Response> {
+    operation: &'static Operation,
+) -> Result<Success, Error> {
     let span = tracing::info_span!(
         "kombo.request",
-        operation,
-        method = %request.method(),
+        operation = operation.id,
+        method = operation.method,
         attempt = tracing::field::Empty,
         status = tracing::field::Empty,
         log_url = tracing::field::Empty,
     );
-    execute_with_retries(client, policy, request)
-        .instrument(span)
-        .await
+    let outcome = attempts(client, policy, request).instrument(span).await;
+    match outcome {
+        Ok(received) => received.into_result(),
+        Err(Attempt::Retryable(received, _)) => received.into_result(),
+        Err(Attempt::Connect(e)) | Err(Attempt::Fatal(e)) => Err(Error::Transport(e)),
+    }
 }
 
-/// One attempt's outcome when it should not simply be returned.
-enum Attempt {
-    /// A response the policy retries (kept, to return it if attempts run out).
-    Retryable(Response, Option<Duration>),
-    /// Failed to connect: nothing was sent.
-    Connect(reqwest::Error),
-    /// Any other transport failure: not retried (the request may have been processed).
-    Fatal(reqwest::Error),
-}
-
-async fn execute_with_retries(
+async fn attempts(
     client: &reqwest::Client,
     policy: &RetryPolicy,
     request: Request,
-) -> reqwest::Result<Response> {
+) -> Result<Received, Attempt> {
     let span = tracing::Span::current();
     // A body that cannot be cloned (a stream) is sent once.
     let template = match request.try_clone() {
         Some(template) if policy.enabled() => template,
         _ => {
             span.record("attempt", 1);
-            return send_once(client, request, &span).await;
+            return send_once(client, request, &span)
+                .await
+                .map_err(classify_error);
         }
     };
-    let attempts = AtomicU32::new(0);
+    let count = AtomicU32::new(0);
     // The first attempt sends the request itself; only retries clone it.
     let mut first = Some(request);
     let attempt = || {
@@ -73,26 +104,22 @@ async fn execute_with_retries(
                 .try_clone()
                 .unwrap_or_else(|| clone_without_body(&template))
         });
-        let (attempts, span) = (&attempts, &span);
+        let (count, span) = (&count, &span);
         async move {
-            let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let n = count.fetch_add(1, Ordering::Relaxed) + 1;
             span.record("attempt", n);
-            match send_once(client, request, span).await {
-                Ok(response) => {
-                    let verdict = response.extensions().get::<Verdict>();
-                    match policy.decision(response.status(), verdict, response.headers()) {
-                        Some(wait) => Err(Attempt::Retryable(response, wait)),
-                        None => Ok(response),
-                    }
-                }
-                Err(e) if e.is_connect() => Err(Attempt::Connect(e)),
-                Err(e) => Err(Attempt::Fatal(e)),
+            let received = send_once(client, request, span)
+                .await
+                .map_err(classify_error)?;
+            match policy.decision(received.status, &received.verdict, &received.headers) {
+                Some(wait) => Err(Attempt::Retryable(Box::new(received), wait)),
+                None => Ok(received),
             }
         }
     };
     let max_wait = policy.max_retry_after;
     let started = std::time::Instant::now();
-    let outcome = attempt
+    attempt
         .retry(policy.backoff())
         .sleep(tokio::time::sleep)
         .when(|e| match e {
@@ -110,15 +137,19 @@ async fn execute_with_retries(
         })
         .notify(|e, wait| {
             let reason = match e {
-                Attempt::Retryable(r, _) => format!("HTTP {}", r.status().as_u16()),
+                Attempt::Retryable(r, _) => format!("HTTP {}", r.status.as_u16()),
                 _ => "connection failed".to_owned(),
             };
             tracing::info!(?wait, %reason, "retrying Kombo request");
         })
-        .await;
-    match outcome {
-        Ok(response) | Err(Attempt::Retryable(response, _)) => Ok(response),
-        Err(Attempt::Connect(e)) | Err(Attempt::Fatal(e)) => Err(e),
+        .await
+}
+
+fn classify_error(e: reqwest::Error) -> Attempt {
+    if e.is_connect() {
+        Attempt::Connect(e)
+    } else {
+        Attempt::Fatal(e)
     }
 }
 
@@ -135,38 +166,31 @@ async fn send_once(
     client: &reqwest::Client,
     request: Request,
     span: &tracing::Span,
-) -> reqwest::Result<Response> {
-    let response = buffer(client.execute(request).await?).await?;
-    let status = response.status().as_u16();
-    span.record("status", status);
-    match response.extensions().get::<Verdict>() {
-        Some(Verdict::Api(error)) => {
+) -> reqwest::Result<Received> {
+    let response = client.execute(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let verdict = Verdict::of(status, &body);
+    span.record("status", status.as_u16());
+    match &verdict {
+        Verdict::Api(error) => {
             if let Some(log_url) = &error.log_url {
                 span.record("log_url", log_url.as_str());
             }
             tracing::info!(
-                status,
+                status = status.as_u16(),
                 code = error.code.as_deref().unwrap_or("none"),
                 log_url = error.log_url.as_deref().unwrap_or("none"),
                 "Kombo API error"
             );
         }
-        _ => tracing::debug!(status, "Kombo response"),
+        _ => tracing::debug!(status = status.as_u16(), "Kombo response"),
     }
-    Ok(response)
-}
-
-/// Classifies the response once. A success streams on to its decoder, which
-/// reads the body once; any other status is read whole (Kombo's error bodies
-/// are small JSON documents) and kept in the extensions for the error.
-async fn buffer(response: Response) -> reqwest::Result<Response> {
-    if response.status().is_success() {
-        // No verdict in the extensions means success: nothing to allocate.
-        return Ok(response);
-    }
-    let (mut parts, body) = http::Response::from(response).into_parts();
-    let bytes = http_body_util::BodyExt::collect(body).await?.to_bytes();
-    parts.extensions.insert(Verdict::of(parts.status, &bytes));
-    parts.extensions.insert(BufferedBody(bytes.clone()));
-    Ok(rebuild(parts, bytes))
+    Ok(Received {
+        status,
+        headers,
+        body,
+        verdict,
+    })
 }

@@ -1,51 +1,78 @@
-//! Emit: the normalized document becomes Rust. progenitor generates the
-//! client (`emit/progenitor.rs`); checked post-processing passes adjust it, each
-//! given the exact items it must change ([`open_enums`], [`decode`],
-//! [`surface`]), and every generated type can grow ([`growable`]); builders
-//! no request needs are dropped ([`trim`]) and typify's per-type boilerplate
-//! becomes runtime macro invocations (`emit/compact/`); the items that connect
-//! it to the hand-written runtime are added (`emit/operations.rs`);
-//! prettyplease formats the file.
+//! Emit: the normalized document becomes Rust.
+//!
+//! 1. [`types`]: the operations' schemas become components (carriers), and
+//!    progenitor/typify generate every type — the type space is asked, by
+//!    component, for each type the operation layer names;
+//! 2. checked passes over the types only: the carriers are dropped
+//!    ([`strip`]), the named open types get their catch-all ([`open_enums`]),
+//!    every type can grow ([`growable`]), typify's string-enum boilerplate
+//!    becomes one runtime macro each (`compact/`);
+//! 3. [`render`]: our own `quote` emitter writes the operation layer from the
+//!    model ([`crate::model`]): tag modules, builders, `send()`, pagination,
+//!    builders for request types, the client accessors; then the webhook
+//!    events ([`webhooks`]);
+//! 4. prettyplease formats the file.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use serde_json::{Map, Value, json};
 
 use crate::error::CodegenError;
-use crate::name::{self, OperationName};
+use crate::model::{self, Body, Operation};
+use crate::name::{self, OperationName, rust_type_name};
 use crate::normalize::{self, Normalized};
 
 mod compact;
-pub mod decode;
 pub mod growable;
 pub mod open_enums;
-mod operations;
-mod progenitor;
-pub mod surface;
-pub mod trim;
+pub mod render;
+mod strip;
+pub mod types;
 mod webhooks;
 
-pub use progenitor::GENERATOR_VERSIONS;
+pub use render::Host;
+pub use types::GENERATOR_VERSIONS;
+use types::{TypeIndex, body_key, io_key, params_key, response_key};
 
 /// How the client is generated.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Path of the crate that provides the hand-written runtime the generated
-    /// code refers to (`<crate>::runtime`, `<crate>::Error`): `crate` inside
-    /// `kombo`, `::kombo` in any other crate.
-    pub runtime_crate: String,
+    /// Whose accessors the namespaces are ([`Host::Kombo`] inside `kombo`,
+    /// [`Host::Standalone`] in any other crate).
+    pub host: Host,
     /// Request headers that a scoped client supplies instead of each call
-    /// (e.g. `X-Integration-Id`): removed from the generated parameters and
-    /// listed per operation in `operations::ALL`.
+    /// (e.g. `X-Integration-Id`).
     pub scoped_headers: Vec<String>,
+    /// Gate each tag's module behind a Cargo feature of the same name.
+    pub tag_features: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            runtime_crate: "crate".to_owned(),
+            host: Host::Kombo,
             scoped_headers: Vec::new(),
+            tag_features: false,
+        }
+    }
+}
+
+impl Options {
+    /// The path of the crate whose public items generated code names.
+    fn krate(&self) -> TokenStream {
+        match self.host {
+            Host::Kombo => quote!(crate),
+            Host::Standalone => quote!(::kombo),
+        }
+    }
+
+    /// The path of the runtime generated code calls.
+    fn runtime(&self) -> TokenStream {
+        match self.host {
+            Host::Kombo => quote!(crate::runtime),
+            Host::Standalone => quote!(::kombo::__private),
         }
     }
 }
@@ -59,6 +86,8 @@ pub struct Generated {
     pub code: String,
     /// Method names chosen for the operations.
     pub operations: Vec<OperationName>,
+    /// Tag modules (and features) of the generated client.
+    pub tags: BTreeSet<String>,
     /// Notes from normalization.
     pub notes: Vec<String>,
 }
@@ -74,7 +103,7 @@ pub fn parse_spec(text: &str) -> Result<Value, CodegenError> {
     })
 }
 
-/// Names, normalizes and scopes a parsed spec: the document progenitor sees.
+/// Names, normalizes and scopes a parsed spec: the document the emitter reads.
 pub fn prepare(
     mut doc: Value,
     options: &Options,
@@ -88,54 +117,66 @@ pub fn prepare(
 /// Runs the whole pipeline on spec text.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, CodegenError> {
     let sha = crate::spec_sha256(spec_text);
-    let (normalized, operations) = prepare(parse_spec(spec_text)?, options)?;
+    let (normalized, names) = prepare(parse_spec(spec_text)?, options)?;
     let document = &normalized.document;
     let normalized_yaml = serde_yaml::to_string(document)
         .map_err(|e| CodegenError::at("", format!("cannot write the normalized spec: {e}")))?;
 
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
-        let path = e.path().to_string();
-        CodegenError::at(
-            format!("/{}", path.replace('.', "/")),
-            format!(
-                "not a valid OpenAPI 3.0 document after normalization: {}",
-                e.inner()
-            ),
-        )
+    let ops = model::operations_of(document, |id, kind| match kind {
+        "body" => body_key(id),
+        _ => response_key(id),
     })?;
+    let (extra, hoisted) = carriers(document, &ops)?;
+    let carrier_names: BTreeSet<String> = ops
+        .iter()
+        .flat_map(|op| [params_key(&op.operation_id), io_key(&op.operation_id)])
+        .filter(|key| extra.contains_key(key))
+        .map(|key| rust_type_name(&key))
+        .collect();
+    let (index, type_tokens) = TypeIndex::build(&types::components_document(document, extra))?;
 
-    let krate: TokenStream = options.runtime_crate.parse().map_err(|e| {
-        let path = &options.runtime_crate;
-        CodegenError::at("", format!("runtime crate {path:?} is not a path: {e}"))
-    })?;
-    let runtime = quote!(#krate::runtime);
-    let settings = progenitor::settings(&format!("{}::runtime::Runtime", options.runtime_crate))?;
-    let client = progenitor::run(&settings, &spec)?;
-    let table = operations::table(document, &runtime);
-    let hooks = operations::hooks(&runtime);
+    let rt = options.runtime();
+    let krate = options.krate();
+    let mut file: syn::File = syn::parse2(quote!(pub mod types { #type_tokens }))
+        .map_err(|e| CodegenError::at("", format!("typify produced unparsable Rust: {e}")))?;
+    strip::carriers(types_items(&mut file)?, &carrier_names)?;
+    open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
+    growable::mark_non_exhaustive(&mut file)?;
+    compact::compact_string_enums(&mut file, &rt)?;
+
+    // Builders for every struct a request body reaches.
+    let wire = render::wire_fields(types_items(&mut file)?);
+    let mut request_types = BTreeSet::new();
+    for op in &ops {
+        if matches!(op.body, Some(Body::Json { .. })) {
+            let io = index.component_fields(&io_key(&op.operation_id))?;
+            if let Some(body) = io.iter().find(|f| f.name == "body") {
+                index.reached(&body.type_id, &mut request_types);
+            }
+        }
+    }
+    let builders: BTreeMap<String, Vec<render::WireField>> = wire
+        .into_iter()
+        .filter(|(name, _)| request_types.contains(name))
+        .collect();
+    let ctx = render::Ctx {
+        doc: document,
+        index: &index,
+        builders: &builders,
+        hoisted: &hoisted,
+        rt: rt.clone(),
+        krate: krate.clone(),
+    };
+    if !builders.is_empty() {
+        let module: syn::Item = syn::parse2(render::builders(&ctx))
+            .map_err(|e| CodegenError::at("", format!("unparsable builders: {e}")))?;
+        types_items(&mut file)?.push(module);
+    }
+    let layer = render::operations(&ctx, &ops, &options.host, options.tag_features)?;
     let events = webhooks::events(&normalized.webhooks, &krate);
-    let mut file: syn::File = syn::parse2(quote! { #client #table #hooks #events })
-        .map_err(|e| CodegenError::at("", format!("generator produced unparsable Rust: {e}")))?;
-
-    let builders: BTreeMap<String, String> = operations
-        .iter()
-        .map(|op| (name::rust_type_name(&op.method), op.pointer.clone()))
-        .collect();
-    let decoding: BTreeMap<String, String> = builders
-        .iter()
-        .filter(|(_, pointer)| decode::has_response_body(document, pointer))
-        .map(|(b, p)| (b.clone(), p.clone()))
-        .collect();
-    progenitor::catching("post-processing failed", || {
-        open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
-        decode::route_decoding(&mut file, &decoding, &runtime)?;
-        surface::reshape(&mut file, document, &operations, &krate)?;
-        growable::mark_non_exhaustive(&mut file)?;
-        trim::unused_builders(&mut file)?;
-        compact::compact_string_enums(&mut file, &krate)?;
-        compact::compact_builders(&mut file, &krate)?;
-        Ok(())
-    })?;
+    let rest: syn::File = syn::parse2(quote!(#layer #events))
+        .map_err(|e| CodegenError::at("", format!("the emitter produced unparsable Rust: {e}")))?;
+    file.items.extend(rest.items);
     let body = prettyplease::unparse(&file);
 
     let mut code = String::new();
@@ -151,39 +192,121 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     Ok(Generated {
         normalized_yaml,
         code,
-        operations,
+        operations: names,
+        tags: ops
+            .iter()
+            .map(|op| name::tag_module(op.tag.as_deref()))
+            .collect(),
         notes: normalized.notes,
     })
 }
 
-/// The items of the generated `builder` module (operation builders).
-fn builder_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenError> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or_else(|| {
-            CodegenError::at(
-                "",
-                "post-processing found no `builder` module in progenitor's output",
-            )
-        })
+/// Component schemas by key.
+type Components = Map<String, Value>;
+/// Inline body schemas moved to components, by key.
+type Hoisted = BTreeMap<String, Value>;
+
+/// The components the type space needs beyond the spec's: each operation's
+/// parameter carrier (properties `p0`, `p1`, … in parameter order), its
+/// body/response carrier, and its inline body and response schemas. Returns
+/// them and the hoisted inline body schemas (for the setters' docs).
+fn carriers(doc: &Value, ops: &[Operation]) -> Result<(Components, Hoisted), CodegenError> {
+    let taken = crate::walk::component_names(doc);
+    let mut extra = Map::new();
+    let mut hoisted = BTreeMap::new();
+    let mut add = |key: String, schema: Value, pointer: &str| {
+        if taken.contains(&key) || extra.contains_key(&key) {
+            return Err(CodegenError::at(
+                pointer,
+                format!(
+                    "the component name `{key}` is taken; the generator needs it for this operation"
+                ),
+            ));
+        }
+        extra.insert(key, schema);
+        Ok(())
+    };
+    let reference = |key: &str| json!({"$ref": format!("#/components/schemas/{key}")});
+    for op in ops {
+        let id = &op.operation_id;
+        if !op.params.is_empty() {
+            let mut properties = Map::new();
+            let mut required = Vec::new();
+            for (i, p) in op.params.iter().enumerate() {
+                let mut schema = p.schema.clone();
+                if let Some(obj) = schema.as_object_mut() {
+                    // The server applies a parameter's default; the builder sends
+                    // only what was set.
+                    obj.remove("default");
+                    if !obj.contains_key("$ref") && !obj.contains_key("title") {
+                        obj.insert(
+                            "title".into(),
+                            Value::String(rust_type_name(&format!("{id}-{}", p.name))),
+                        );
+                    }
+                }
+                let key = format!("p{i}");
+                if p.required {
+                    required.push(Value::String(key.clone()));
+                }
+                properties.insert(key, schema);
+            }
+            add(
+                params_key(id),
+                json!({"type": "object", "properties": properties, "required": required}),
+                &op.pointer,
+            )?;
+        }
+        let mut io = Map::new();
+        if let Some(Body::Json { component, .. }) = &op.body {
+            if *component == body_key(id) {
+                let schema = doc
+                    .pointer(&format!("{}/requestBody", op.pointer))
+                    .map(|b| crate::walk::resolve(doc, b))
+                    .and_then(|b| b.pointer("/content/application~1json/schema"))
+                    .cloned()
+                    .unwrap_or_else(|| json!({}));
+                hoisted.insert(component.clone(), schema.clone());
+                add(component.clone(), schema, &op.pointer)?;
+            }
+            io.insert("body".into(), reference(component));
+        }
+        if let Some(response) = &op.response {
+            if *response == response_key(id) {
+                let schema = inline_response(doc, op).unwrap_or_else(|| json!({}));
+                add(response.clone(), schema, &op.pointer)?;
+            }
+            io.insert("response".into(), reference(response));
+        }
+        if !io.is_empty() {
+            let required: Vec<Value> = io.keys().cloned().map(Value::String).collect();
+            add(
+                io_key(id),
+                json!({"type": "object", "properties": io, "required": required}),
+                &op.pointer,
+            )?;
+        }
+    }
+    Ok((extra, hoisted))
+}
+
+fn inline_response(doc: &Value, op: &Operation) -> Option<Value> {
+    let responses = doc.pointer(&format!("{}/responses", op.pointer))?;
+    op.success_statuses.iter().find_map(|status| {
+        let r = crate::walk::resolve(doc, responses.get(status.to_string())?);
+        r.pointer("/content/application~1json/schema").cloned()
+    })
 }
 
 /// The items of the generated `types` module.
 fn types_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenError> {
-    module_items(&mut file.items, "types")
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, i)| i),
+            _ => None,
+        })
         .ok_or_else(|| CodegenError::at("", "post-processing found no `types` module"))
-}
-
-/// The items of the inline module `name` among `items`.
-fn module_items<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, i)| i),
-        _ => None,
-    })
 }
 
 /// The `serde(...)` arguments among `attrs`, flattened.
@@ -200,7 +323,7 @@ fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
         .collect()
 }
 
-/// The last segment of a type path (`CreateReconnectionLink<'a>` → `CreateReconnectionLink`).
+/// The last segment of a type path (`Foo<'a>` → `Foo`).
 fn self_type_name(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),

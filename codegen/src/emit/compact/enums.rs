@@ -15,10 +15,7 @@ use crate::error::CodegenError;
 
 /// Replaces the conversion impls of every string enum in `types`; returns
 /// how many enums were compacted.
-pub fn compact_string_enums(
-    file: &mut syn::File,
-    krate: &TokenStream,
-) -> Result<usize, CodegenError> {
+pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<usize, CodegenError> {
     let items = crate::emit::types_items(file)?;
     let enums: BTreeMap<String, StringEnum> = items
         .iter()
@@ -58,7 +55,7 @@ pub fn compact_string_enums(
         let invocation: Option<Item> = match &item {
             Item::Enum(e) if enums.contains_key(&e.ident.to_string()) => {
                 let ident = &e.ident;
-                Some(syn::parse_quote!(#krate::runtime::string_enum!(#ident);))
+                Some(syn::parse_quote!(#rt::string_enum!(#ident);))
             }
             _ => None,
         };

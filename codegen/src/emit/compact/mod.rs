@@ -1,17 +1,14 @@
 //! Compact: typify writes the same boilerplate for every string enum (four
-//! conversion impls, ~45 lines) and every struct builder (~17 lines a field).
-//! These passes check that boilerplate is exactly what typify 0.8 writes and
-//! replace it with one invocation of a hand-written runtime macro
-//! (`<crate>::runtime::string_enum!` / `struct_builder!`) that expands to
+//! conversion impls, ~45 lines). This pass checks that boilerplate is exactly
+//! what typify 0.8 writes and replaces it with one invocation of a
+//! hand-written runtime macro (`<runtime>::string_enum!`) that expands to
 //! code behaving the same. Anything in another shape fails generation
 //! naming the type, so a generator bump cannot change behaviour silently.
 
 use crate::error::CodegenError;
 
-mod builders;
 mod enums;
 
-pub use builders::compact_builders;
 pub use enums::compact_string_enums;
 
 /// Whether two items are the same tokens (spans and formatting aside).
