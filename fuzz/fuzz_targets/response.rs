@@ -29,5 +29,5 @@ fuzz_target!(|input: Input| {
             headers.append(name, value);
         }
     }
-    let _ = kombo::runtime::classify_response(input.status, &headers, &input.body);
+    let _ = kombo::__private::classify_response(input.status, &headers, &input.body);
 });
