@@ -16,15 +16,15 @@ pub mod types {
     #[non_exhaustive]
     pub struct ErrorResponseGeneralError {
         ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<ErrorResponseGeneralErrorCode>,
         ///The log page in the Kombo UI lists every interaction with full details. If you need assistance, share that link with our support team.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub log_url: ::std::option::Option<::std::string::String>,
         ///A dynamic, detailed description of what went wrong in this specific instance.
         pub message: ::std::string::String,
         ///A static, human-readable label.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
     ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).

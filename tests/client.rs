@@ -461,3 +461,51 @@ async fn no_retry_starts_whose_wait_would_end_past_the_time_budget() {
     assert_eq!(e.retry_after(), Some(Duration::from_secs(20)));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// A redirect is not a response the API describes: it is one unexpected
+/// response (status and `Location` kept), classified once, neither followed
+/// nor retried.
+#[tokio::test]
+async fn a_redirect_is_an_unexpected_response_and_not_followed() {
+    let server = server_with(vec![
+        ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:9/elsewhere"),
+    ])
+    .await;
+    let e = relink(&client(&server, fast_retries())).await.unwrap_err();
+    let Error::UnexpectedResponse(u) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(u.status.map(|s| s.as_u16()), Some(302));
+    assert!(
+        u.reason.as_deref().is_some_and(|r| r.contains("302")),
+        "{e}"
+    );
+    assert_eq!(
+        u.headers.get("location").unwrap(),
+        "http://127.0.0.1:9/elsewhere"
+    );
+    assert!(!e.is_retryable());
+    assert_eq!(request_count(&server).await, 1);
+}
+
+/// A success body of the wrong shape is read once and kept in the error.
+#[tokio::test]
+async fn a_success_of_the_wrong_shape_names_the_schema_and_keeps_the_body() {
+    let server = server_with(vec![
+        ResponseTemplate::new(200).set_body_json(json!({"status": "success", "data": {}})),
+    ])
+    .await;
+    let e = relink(&client(&server, fast_retries())).await.unwrap_err();
+    let Error::UnexpectedResponse(u) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(u.status.map(|s| s.as_u16()), Some(200));
+    assert!(
+        u.reason
+            .as_deref()
+            .is_some_and(|r| r.contains("missing field `link`")),
+        "{e}"
+    );
+    assert_eq!(u.body_snippet, r#"{"status":"success","data":{}}"#);
+    assert_eq!(request_count(&server).await, 1);
+}

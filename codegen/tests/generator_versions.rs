@@ -18,16 +18,17 @@ fn generator_versions_match_the_lockfile() {
         String::from_utf8_lossy(&output.stderr)
     );
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let resolved: BTreeMap<&str, Vec<&str>> = metadata["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .fold(BTreeMap::new(), |mut m, p| {
-            m.entry(p["name"].as_str().unwrap())
-                .or_default()
-                .push(p["version"].as_str().unwrap());
-            m
-        });
+    let resolved: BTreeMap<&str, Vec<&str>> =
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .fold(BTreeMap::new(), |mut m, p| {
+                m.entry(p["name"].as_str().unwrap())
+                    .or_default()
+                    .push(p["version"].as_str().unwrap());
+                m
+            });
     let named: Vec<(&str, &str)> = kombo_codegen::GENERATOR_VERSIONS
         .split(", ")
         .map(|pair| pair.split_once(' ').unwrap())

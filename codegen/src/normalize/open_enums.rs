@@ -145,7 +145,7 @@ pub(super) fn open_response_enums(
             let mut copy = original.clone();
             retarget_refs(&mut copy, &rename);
             let copy_ptr = push_pointer("/components/schemas", copy_name);
-            walk_schema(&mut copy, &copy_ptr, &mut open_enum)?;
+            received_side(&mut copy, &copy_ptr)?;
             copies.push((copy_name.clone(), copy));
         }
     }
@@ -154,14 +154,14 @@ pub(super) fn open_response_enums(
         let pointer = push_pointer("/components/schemas", name);
         if let Some(schema) = doc.pointer_mut(&pointer) {
             retarget_refs(schema, &rename);
-            walk_schema(schema, &pointer, &mut open_enum)?;
+            received_side(schema, &pointer)?;
         }
     }
     // Inline response schemas.
     for_each_schema_root(doc, &mut |schema, pointer, direction| {
         if direction == Direction::Response {
             retarget_refs(schema, &rename);
-            walk_schema(schema, pointer, &mut open_enum)?;
+            received_side(schema, pointer)?;
         }
         Ok(())
     })?;
@@ -177,6 +177,44 @@ pub(super) fn open_response_enums(
 /// The per-schema part of [`open_response_enums`]. Also: a response value the
 /// spec types as `null` alone (Kombo documents dates this way) decodes as any
 /// JSON value, so a client does not fail when the server sends one.
+/// What the client receives is read liberally: enums and unions are open,
+/// and a required property that may be `null` may also be absent.
+/// Two walks: a property's nullability is final only once the first has
+/// rewritten every schema under it.
+fn received_side(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
+    walk_schema(schema, pointer, &mut open_enum)?;
+    walk_schema(schema, pointer, &mut |s, _| {
+        absent_means_null(s);
+        Ok(())
+    })
+}
+
+/// A required but nullable property decodes as `None` when the key is
+/// missing (Kombo's own SDK test data omits such keys): to a caller absence
+/// and `null` mean the same. A required non-nullable property stays required.
+fn absent_means_null(schema: &mut Value) {
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let nullable: BTreeSet<String> = obj
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| p.get("nullable") == Some(&Value::Bool(true)))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if nullable.is_empty() {
+        return;
+    }
+    if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
+        required.retain(|r| r.as_str().is_none_or(|r| !nullable.contains(r)));
+        if required.is_empty() {
+            obj.shift_remove("required");
+        }
+    }
+}
+
 fn open_enum(schema: &mut Value, _pointer: &str) -> Result<(), CodegenError> {
     let Some(obj) = schema.as_object_mut() else {
         return Ok(());
