@@ -10,6 +10,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let client = out.join("kombo_client.rs");
     println!("cargo::rerun-if-changed={SPEC}");
+    println!("cargo::rerun-if-changed=openapi/kombo.names.json");
     if let Err(error) = write_client(Path::new(SPEC), &client) {
         eprintln!("error: kombo client generation failed: {error}");
         std::process::exit(1);
@@ -26,7 +27,12 @@ fn write_client(spec: &Path, client: &Path) -> Result<(), String> {
         .and_then(|m| m.modified())
         .map(|t| format!("{t:?}"))
         .unwrap_or_default();
-    let stamp = format!("{} {script}", kombo_codegen::spec_sha256(&text));
+    let names = std::fs::read_to_string(kombo_codegen::names_path(spec)).unwrap_or_default();
+    let stamp = format!(
+        "{} {} {script}",
+        kombo_codegen::spec_sha256(&text),
+        kombo_codegen::spec_sha256(&names)
+    );
     let stamp_file = client.with_extension("stamp");
     if client.exists() && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(&stamp) {
         return Ok(());

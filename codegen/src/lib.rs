@@ -44,6 +44,7 @@ pub fn kombo_options() -> Options {
         host: Host::Kombo,
         scoped_headers: vec!["X-Integration-Id".to_owned()],
         tag_features: false,
+        pinned_names: Default::default(),
     }
 }
 
@@ -66,13 +67,49 @@ pub fn spec_sha256(text: &str) -> String {
         .collect()
 }
 
-/// Reads `spec`, generates the client and writes it to `out_dir/kombo_client.rs`.
-/// Errors name the file.
+/// The name map kept beside a spec (`openapi/kombo.yaml` → `openapi/kombo.names.json`).
+pub fn names_path(spec: &Path) -> std::path::PathBuf {
+    spec.with_extension("names.json")
+}
+
+/// Reads the name map beside `spec` (none: nothing pinned).
+pub fn read_names(spec: &Path) -> Result<name::PinnedNames, CodegenError> {
+    let path = names_path(spec);
+    match std::fs::read_to_string(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => {
+            Err(CodegenError::at("", format!("cannot read: {e}"))
+                .in_file(path.display().to_string()))
+        }
+        Ok(text) => serde_json::from_str(&text).map_err(|e| {
+            CodegenError::at(
+                "",
+                format!("not a name map (operationId → \"tag.method\"): {e}"),
+            )
+            .in_file(path.display().to_string())
+        }),
+    }
+}
+
+/// The name map as `refresh` writes it: sorted, one entry a line.
+pub fn names_json(generated: &Generated) -> String {
+    let map = name::name_map(&generated.operations);
+    let mut text = serde_json::to_string_pretty(&map).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Reads `spec` (and the name map beside it), generates the client and
+/// writes it to `out_dir/kombo_client.rs`. Errors name the file.
 pub fn build(spec: &Path, out_dir: &Path, options: &Options) -> Result<Generated, CodegenError> {
     let name = spec.display().to_string();
     let text = std::fs::read_to_string(spec)
         .map_err(|e| CodegenError::at("", format!("cannot read: {e}")).in_file(&name))?;
-    let generated = generate(&text, options).map_err(|e| e.in_file(&name))?;
+    let options = Options {
+        pinned_names: read_names(spec)?,
+        ..options.clone()
+    };
+    let generated = generate(&text, &options).map_err(|e| e.in_file(&name))?;
     let out = out_dir.join(CLIENT_FILE);
     std::fs::write(&out, &generated.code).map_err(|e| {
         CodegenError::at("", format!("cannot write {}: {e}", out.display())).in_file(&name)

@@ -88,20 +88,30 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             let out = root.join("generated");
             let old = std::fs::read_to_string(out.join(NORMALIZED_FILE)).ok();
             let spec = read(&spec_path)?;
-            let generated = generate(&spec, &kombo_options())
+            let options = kombo_codegen::Options {
+                pinned_names: kombo_codegen::read_names(&spec_path)?,
+                ..kombo_options()
+            };
+            let generated = generate(&spec, &options)
                 .map_err(|e| e.in_file(spec_path.display().to_string()))?;
+            let names_path = kombo_codegen::names_path(&spec_path);
+            let names = kombo_codegen::names_json(&generated);
             if check {
-                return check_snapshot(&generated, &out);
+                check_snapshot(&generated, &out)?;
+                return check_file(&names_path, &names);
             }
             write_snapshot(&generated, &out).map_err(|e| {
                 CodegenError::at("", format!("cannot write {}: {e}", out.display()))
+            })?;
+            std::fs::write(&names_path, &names).map_err(|e| {
+                CodegenError::at("", format!("cannot write {}: {e}", names_path.display()))
             })?;
             eprintln!("refreshed {}", out.display());
             let Some(old) = old else {
                 eprintln!("no previous snapshot: no change report");
                 return Ok(());
             };
-            let (bump, report) = diff::report_with_bump(&old, &spec)?;
+            let (bump, report) = diff::report_with_bump(&old, &spec, &options)?;
             print!("{report}");
             let current = crate_version(&root)?;
             let next = bump.next_version(&current).ok_or_else(|| {
@@ -197,10 +207,18 @@ fn check_snapshot(generated: &kombo_codegen::Generated, dir: &Path) -> Result<()
         (NORMALIZED_FILE, &generated.normalized_yaml),
         (CLIENT_FILE, &generated.code),
     ] {
-        let path = dir.join(file);
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        if &committed == built {
-            continue;
+        check_file(&dir.join(file), built)?;
+    }
+    eprintln!("{} is up to date", dir.display());
+    Ok(())
+}
+
+/// Compares one committed file with what refresh would write.
+fn check_file(path: &Path, built: &str) -> Result<(), CodegenError> {
+    {
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        if committed == built {
+            return Ok(());
         }
         let line = committed
             .lines()
@@ -215,17 +233,15 @@ fn check_snapshot(generated: &kombo_codegen::Generated, dir: &Path) -> Result<()
             show(&committed)
         );
         eprintln!("+++ built\n{}", show(built));
-        return Err(CodegenError::at(
+        Err(CodegenError::at(
             "",
             format!(
                 "{} is stale (line {}): run `cargo run -p kombo-codegen --features cli -- refresh`",
                 path.display(),
                 line + 1
             ),
-        ));
+        ))
     }
-    eprintln!("{} is up to date", dir.display());
-    Ok(())
 }
 
 fn main() -> ExitCode {

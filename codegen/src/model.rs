@@ -66,12 +66,10 @@ pub struct Scoped {
 pub struct Operation {
     /// JSON pointer of the operation.
     pub pointer: String,
-    /// The `operationId` after naming.
+    /// The spec's `operationId` (stable: carrier and inline type names derive from it).
     pub operation_id: String,
-    /// The method (and module) name: the operationId, with `_` after a keyword.
+    /// The method (and module) name chosen by the name stage, `_` after a keyword.
     pub method: String,
-    /// The spec's own `operationId` (kept by the name stage).
-    pub spec_operation_id: String,
     /// The first tag, if any.
     pub tag: Option<String>,
     /// Upper-case HTTP method.
@@ -126,9 +124,9 @@ fn operation(
         .pointer(&at.pointer)
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation vanished during normalization"))?;
     let operation_id = text(op, "operationId")
+        .ok_or_else(|| CodegenError::at(&at.pointer, "operation has no id after naming"))?;
+    let method = text(op, crate::name::METHOD_EXTENSION)
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation has no name after naming"))?;
-    let spec_operation_id =
-        text(op, crate::name::ORIGINAL_OPERATION_ID).unwrap_or_else(|| operation_id.clone());
     let mut params = Vec::new();
     for p in parameters(doc, at) {
         let location = match p.get("in").and_then(Value::as_str) {
@@ -245,7 +243,6 @@ fn operation(
 
     Ok(Operation {
         pointer: at.pointer.clone(),
-        spec_operation_id,
         tag: op
             .get("tags")
             .and_then(Value::as_array)
@@ -258,7 +255,7 @@ fn operation(
         description: text(op, "description"),
         deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
         paginated: is_paginated(doc, at),
-        method: crate::name::keyword_safe(&operation_id),
+        method: crate::name::keyword_safe(&method),
         operation_id,
         params,
         body,

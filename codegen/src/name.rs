@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use crate::error::CodegenError;
 use crate::walk::operations;
 
-/// Extension that keeps the original `operationId` after renaming.
-pub const ORIGINAL_OPERATION_ID: &str = "x-kombo-operation-id";
+/// Extension that records an operation's chosen method name.
+pub const METHOD_EXTENSION: &str = "x-kombo-method";
 
 /// `snake_case` of any text: words split on non-alphanumerics and on
 /// lower→upper case changes; a leading digit gets an `op_` prefix.
@@ -142,24 +142,40 @@ pub fn rust_ident(name: &str) -> String {
     }
 }
 
-/// One operation's naming inputs, in document order.
+/// One operation's name, in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationName {
     /// JSON pointer of the operation.
     pub pointer: String,
-    /// The spec's `operationId`.
+    /// The spec's `operationId` (or `METHOD /path` without one).
     pub operation_id: String,
-    /// The chosen method name.
+    /// The tag module the operation is in ([`tag_module`]).
+    pub tag: String,
+    /// The chosen method name, unique within its tag.
     pub method: String,
 }
 
-/// Chooses a method name for every operation. Preference: summary, then
-/// operationId. On a collision every colliding operation falls back to its
+impl OperationName {
+    /// `tag.method`, as the name map and the change report write it.
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.tag, self.method)
+    }
+}
+
+/// Names an earlier snapshot chose: `operationId` → `tag.method`. Kept by
+/// `refresh` in `openapi/kombo.names.json`, so an update that adds an
+/// operation never renames one that exists.
+pub type PinnedNames = BTreeMap<String, String>;
+
+/// Chooses a method name for every operation, unique within its tag (the
+/// namespaces keep tags apart). A pinned name is kept. Otherwise: the
+/// summary; on a collision every colliding newcomer falls back to its
 /// operationId; if that still collides, a numeric suffix in document order.
-pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
+pub fn choose_names(doc: &Value, pinned: &PinnedNames) -> Result<Vec<OperationName>, CodegenError> {
     struct Candidate {
         pointer: String,
         operation_id: String,
+        tag: String,
         from_summary: Option<String>,
         from_id: String,
     }
@@ -173,7 +189,7 @@ pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
             .get("operationId")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .unwrap_or_else(|| format!("{method} {path}"));
+            .unwrap_or_else(|| format!("{} {path}", method.to_ascii_uppercase()));
         let from_id = snake_case(&operation_id);
         if from_id.is_empty() {
             return Err(CodegenError::at(
@@ -181,6 +197,12 @@ pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
                 "no usable method name (operationId has no letters or digits)",
             ));
         }
+        let tag = tag_module(
+            op.get("tags")
+                .and_then(Value::as_array)
+                .and_then(|t| t.first())
+                .and_then(Value::as_str),
+        );
         let from_summary = op
             .get("summary")
             .and_then(Value::as_str)
@@ -189,56 +211,92 @@ pub fn choose_names(doc: &Value) -> Result<Vec<OperationName>, CodegenError> {
         candidates.push(Candidate {
             pointer,
             operation_id,
+            tag,
             from_summary,
             from_id,
         });
     }
-    let mut summary_count: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &candidates {
-        if let Some(s) = &c.from_summary {
-            *summary_count.entry(s).or_default() += 1;
+    // Per tag: the names taken by pins first, then the newcomers'.
+    let mut used: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut chosen: Vec<Option<String>> = vec![None; candidates.len()];
+    for (i, c) in candidates.iter().enumerate() {
+        let pin = pinned
+            .get(&c.operation_id)
+            .and_then(|q| q.split_once('.'))
+            .filter(|(tag, method)| *tag == c.tag && !method.is_empty());
+        if let Some((_, method)) = pin
+            && !used.contains_key(&(c.tag.clone(), method.to_owned()))
+        {
+            used.insert((c.tag.clone(), method.to_owned()), 1);
+            chosen[i] = Some(method.to_owned());
         }
     }
-    let first: Vec<String> = candidates
-        .iter()
-        .map(|c| match &c.from_summary {
-            Some(s) if summary_count[s.as_str()] == 1 => s.clone(),
-            _ => c.from_id.clone(),
-        })
-        .collect();
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut summary_count: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for (c, chosen) in candidates.iter().zip(&chosen) {
+        if let (Some(s), None) = (&c.from_summary, chosen) {
+            *summary_count.entry((&c.tag, s)).or_default() += 1;
+        }
+    }
     let mut names = Vec::new();
-    for (c, name) in candidates.iter().zip(first) {
-        let seen = used.entry(name.clone()).or_default();
-        *seen += 1;
-        let method = if *seen == 1 {
-            name
-        } else {
-            format!("{name}_{seen}")
+    for (c, pinned) in candidates.iter().zip(chosen) {
+        let method = match pinned {
+            Some(method) => method,
+            None => {
+                let first = match &c.from_summary {
+                    Some(s)
+                        if summary_count[&(c.tag.as_str(), s.as_str())] == 1
+                            && !used.contains_key(&(c.tag.clone(), s.clone())) =>
+                    {
+                        s.clone()
+                    }
+                    _ => c.from_id.clone(),
+                };
+                let seen = used.entry((c.tag.clone(), first.clone())).or_default();
+                *seen += 1;
+                if *seen == 1 {
+                    first
+                } else {
+                    format!("{first}_{seen}")
+                }
+            }
         };
         names.push(OperationName {
             pointer: c.pointer.clone(),
             operation_id: c.operation_id.clone(),
+            tag: c.tag.clone(),
             method,
         });
     }
     Ok(names)
 }
 
-/// Writes the chosen names into `operationId` (progenitor's source of method
-/// names), keeping the original under `x-kombo-operation-id`.
-pub fn apply_names(doc: &mut Value) -> Result<Vec<OperationName>, CodegenError> {
-    let names = choose_names(doc)?;
+/// Records the chosen names on the operations (`x-kombo-method`), and the
+/// `operationId` an operation without one is known by, so every later stage
+/// reads one id.
+pub fn apply_names(
+    doc: &mut Value,
+    pinned: &PinnedNames,
+) -> Result<Vec<OperationName>, CodegenError> {
+    let names = choose_names(doc, pinned)?;
     for name in &names {
         if let Some(op) = doc
             .pointer_mut(&name.pointer)
             .and_then(Value::as_object_mut)
         {
-            op.insert("operationId".into(), json!(name.method));
-            op.insert(ORIGINAL_OPERATION_ID.into(), json!(name.operation_id));
+            op.insert(METHOD_EXTENSION.into(), json!(name.method));
+            op.entry("operationId")
+                .or_insert_with(|| json!(name.operation_id));
         }
     }
     Ok(names)
+}
+
+/// The name map of a set of names (for `openapi/kombo.names.json`).
+pub fn name_map(names: &[OperationName]) -> PinnedNames {
+    names
+        .iter()
+        .map(|n| (n.operation_id.clone(), n.qualified()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -294,7 +352,7 @@ mod tests {
             "/a": {"post": {"operationId": "PostA", "summary": "Create thing"}},
             "/b": {"get": {"operationId": "GetB"}},
         }});
-        let names = choose_names(&doc).unwrap();
+        let names = choose_names(&doc, &PinnedNames::new()).unwrap();
         let methods: Vec<_> = names.iter().map(|n| n.method.as_str()).collect();
         assert_eq!(methods, ["create_thing", "get_b"]);
         assert_eq!(names[0].pointer, "/paths/~1a/post");
@@ -308,20 +366,59 @@ mod tests {
             "/c": {"get": {"operationId": "get_a", "summary": "Other"}},
             "/d": {"get": {"operationId": "GetD", "summary": "get a"}},
         }});
-        let methods: Vec<_> = choose_names(&doc)
+        let methods: Vec<_> = choose_names(&doc, &PinnedNames::new())
             .unwrap()
             .into_iter()
             .map(|n| n.method)
             .collect();
-        assert_eq!(methods, ["get_a", "get_b", "other", "get_a_2"]);
+        assert_eq!(methods, ["get_a", "get_b", "other", "get_d"]);
     }
 
     #[test]
-    fn apply_keeps_the_original_id() {
-        let mut doc =
-            json!({"paths": {"/a": {"post": {"operationId": "PostA", "summary": "Do it"}}}});
-        apply_names(&mut doc).unwrap();
-        assert_eq!(doc["paths"]["/a"]["post"]["operationId"], "do_it");
-        assert_eq!(doc["paths"]["/a"]["post"][ORIGINAL_OPERATION_ID], "PostA");
+    fn apply_records_the_method_and_keeps_the_id() {
+        let mut doc = json!({"paths": {"/a": {"post": {"operationId": "PostA", "summary": "Do it"}}, "/b": {"get": {}}}});
+        apply_names(&mut doc, &PinnedNames::new()).unwrap();
+        assert_eq!(doc["paths"]["/a"]["post"]["operationId"], "PostA");
+        assert_eq!(doc["paths"]["/a"]["post"][METHOD_EXTENSION], "do_it");
+        assert_eq!(doc["paths"]["/b"]["get"]["operationId"], "GET /b");
+    }
+
+    fn op(id: &str, tag: &str, summary: &str) -> Value {
+        json!({"get": {"operationId": id, "tags": [tag], "summary": summary}})
+    }
+
+    #[test]
+    fn tags_are_namespaces_so_summaries_may_repeat_across_them() {
+        let doc = json!({"paths": {
+            "/ats/jobs": op("GetAtsJobs", "Unified ATS API", "Get jobs"),
+            "/ai-apply/jobs": op("GetAiApplyJobs", "AI Apply", "Get jobs"),
+        }});
+        let names = choose_names(&doc, &PinnedNames::new()).unwrap();
+        let qualified: Vec<_> = names.iter().map(OperationName::qualified).collect();
+        assert_eq!(qualified, ["ats.get_jobs", "ai_apply.get_jobs"]);
+    }
+
+    #[test]
+    fn an_added_namesake_in_the_same_tag_renames_nothing() {
+        let before = json!({"paths": {"/a": op("GetA", "Custom Endpoints", "Verify service")}});
+        let pins = name_map(&choose_names(&before, &PinnedNames::new()).unwrap());
+        assert_eq!(pins["GetA"], "custom.verify_service");
+        let after = json!({"paths": {
+            "/a": op("GetA", "Custom Endpoints", "Verify service"),
+            "/b": op("GetB", "Custom Endpoints", "Verify service"),
+        }});
+        let qualified: Vec<_> = choose_names(&after, &pins)
+            .unwrap()
+            .iter()
+            .map(OperationName::qualified)
+            .collect();
+        assert_eq!(qualified, ["custom.verify_service", "custom.get_b"]);
+        // Without the map, both would fall back to their operationIds.
+        let fresh: Vec<_> = choose_names(&after, &PinnedNames::new())
+            .unwrap()
+            .into_iter()
+            .map(|n| n.method)
+            .collect();
+        assert_eq!(fresh, ["get_a", "get_b"]);
     }
 }

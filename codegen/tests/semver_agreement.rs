@@ -29,6 +29,14 @@ fn changed(change: impl FnOnce(&mut Value)) -> Value {
     doc
 }
 
+/// Adds a copy of the relink operation (same summary) at `path` in `tag`.
+fn add_relink_copy(doc: &mut Value, path: &str, tag: &str, operation_id: &str) {
+    let mut copy = doc["paths"]["/integrations/{integration_id}/relink"].clone();
+    copy["post"]["tags"] = json!([tag]);
+    copy["post"]["operationId"] = json!(operation_id);
+    doc["paths"][path] = copy;
+}
+
 struct Case {
     name: &'static str,
     new: Value,
@@ -62,6 +70,33 @@ fn cases() -> Vec<Case> {
                     .as_array_mut()
                     .unwrap()
                     .push(json!("nl"));
+            }),
+        ),
+        // An update that adds an operation whose summary another one has: in
+        // another tag it is another namespace; in the same tag the existing
+        // method keeps its pinned name and the newcomer gets another.
+        case(
+            "namesake_added_in_another_tag",
+            "minor",
+            changed(|d| {
+                add_relink_copy(
+                    d,
+                    "/ai-apply/relink/{integration_id}",
+                    "AI Apply",
+                    "PostAiApplyRelink",
+                )
+            }),
+        ),
+        case(
+            "namesake_added_in_the_same_tag",
+            "minor",
+            changed(|d| {
+                add_relink_copy(
+                    d,
+                    "/integrations/{integration_id}/relink-again",
+                    "General",
+                    "PostRelinkAgain",
+                )
             }),
         ),
         case(
@@ -146,7 +181,11 @@ fn cases() -> Vec<Case> {
 /// A standalone crate holding one generated client (on the `kombo` runtime).
 fn write_crate(dir: &Path, spec: &Value, version: &str) {
     let text = serde_json::to_string(spec).unwrap();
-    let generated = kombo_codegen::generate(&text, &kombo_codegen::dependent_options()).unwrap();
+    let options = kombo_codegen::Options {
+        pinned_names: pins(),
+        ..kombo_codegen::dependent_options()
+    };
+    let generated = kombo_codegen::generate(&text, &options).unwrap();
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let repo = std::fs::canonicalize("..").unwrap();
     let manifest = format!(
@@ -160,7 +199,6 @@ publish = false
 
 [dependencies]
 kombo = {{ path = "{repo}" }}
-progenitor-client = "=0.15.1"
 reqwest = {{ version = "0.13.4", default-features = false, features = ["json", "query"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
@@ -200,9 +238,21 @@ fn semver_checks_accepts_minor(old: &Path, new: &Path, target: &Path) -> (bool, 
     (output.status.success(), text)
 }
 
+/// The names the vendored spec's snapshot pins (as `openapi/kombo.names.json` does).
+fn pins() -> kombo_codegen::name::PinnedNames {
+    let text = serde_json::to_string(&vendored()).unwrap();
+    let generated = kombo_codegen::generate(&text, &kombo_codegen::kombo_options()).unwrap();
+    kombo_codegen::name::name_map(&generated.operations)
+}
+
 fn verdict(old: &Value, new: &Value) -> String {
     let text = |v: &Value| serde_json::to_string(v).unwrap();
-    let report = kombo_codegen::diff::report_texts(&text(old), &text(new)).unwrap();
+    let options = kombo_codegen::Options {
+        pinned_names: pins(),
+        ..kombo_codegen::kombo_options()
+    };
+    let (_, report) =
+        kombo_codegen::diff::report_with_bump(&text(old), &text(new), &options).unwrap();
     let first = report.lines().next().unwrap_or_default();
     first
         .trim_start_matches("## Kombo spec update: ")

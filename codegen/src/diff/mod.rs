@@ -40,14 +40,19 @@ pub struct Change {
     pub what: String,
 }
 
-/// Report between two spec texts (raw or already normalized).
+/// Report between two spec texts (raw or already normalized), named as the
+/// `kombo` crate names them with nothing pinned.
 pub fn report_texts(old: &str, new: &str) -> Result<String, CodegenError> {
-    Ok(report_with_bump(old, new)?.1)
+    Ok(report_with_bump(old, new, &crate::kombo_options())?.1)
 }
 
-/// The release a spec update needs, and its report.
-pub fn report_with_bump(old: &str, new: &str) -> Result<(Bump, String), CodegenError> {
-    let options = Options::default();
+/// The release a spec update needs, and its report; both specs are named
+/// with `options` (its pinned names keep existing methods' names).
+pub fn report_with_bump(
+    old: &str,
+    new: &str,
+    options: &Options,
+) -> Result<(Bump, String), CodegenError> {
     let (old, _) = prepare(parse_spec(old)?, &options)?;
     let (new, _) = prepare(parse_spec(new)?, &options)?;
     let changes = changes(&old.document, &new.document);

@@ -195,9 +195,19 @@ pub(super) fn operations(doc: &Value) -> BTreeMap<String, Operation> {
         let Some(op) = doc.pointer(&at.pointer) else {
             continue;
         };
-        let Some(method) = op.get("operationId").and_then(Value::as_str) else {
+        let Some(method) = op
+            .get(crate::name::METHOD_EXTENSION)
+            .and_then(Value::as_str)
+        else {
             continue;
         };
+        let tag = crate::name::tag_module(
+            op.get("tags")
+                .and_then(Value::as_array)
+                .and_then(|t| t.first())
+                .and_then(Value::as_str),
+        );
+        let method = format!("{tag}.{method}");
         let key = format!("{} {}", at.method.to_ascii_uppercase(), at.path);
         let mut params = BTreeMap::new();
         // Path-level parameters first; the operation's own override them by name.

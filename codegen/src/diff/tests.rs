@@ -40,11 +40,13 @@ fn older_relink_with_only_language_to_vendored_is_minor() {
     let (changes, text) = report(old, vendored());
     assert!(text.starts_with("## Kombo spec update: minor"), "{text}");
     assert!(
-        text.contains("`create_reconnection_link` body field `scope_config_id`: added, optional"),
+        text.contains(
+            "`general.create_reconnection_link` body field `scope_config_id`: added, optional"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("`create_reconnection_link` body field `link_type`: added, optional"),
+        text.contains("`general.create_reconnection_link` body field `link_type`: added, optional"),
         "{text}"
     );
     assert!(changes.iter().all(|c| c.impact == Impact::Additive));
@@ -131,7 +133,7 @@ fn operation_removed_is_breaking_and_added_is_additive() {
         .unwrap();
     new["paths"]["/integrations/{integration_id}/relink-v2"] = path;
     let (_, text) = report(vendored(), new);
-    assert!(text.contains("`create_reconnection_link` (POST /integrations/{integration_id}/relink): operation removed"), "{text}");
+    assert!(text.contains("`general.create_reconnection_link` (POST /integrations/{integration_id}/relink): operation removed"), "{text}");
     assert!(
         text.contains("(POST /integrations/{integration_id}/relink-v2): operation added"),
         "{text}"

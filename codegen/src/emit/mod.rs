@@ -47,6 +47,8 @@ pub struct Options {
     pub scoped_headers: Vec<String>,
     /// Gate each tag's module behind a Cargo feature of the same name.
     pub tag_features: bool,
+    /// Method names an earlier snapshot chose, kept ([`name::PinnedNames`]).
+    pub pinned_names: name::PinnedNames,
 }
 
 impl Default for Options {
@@ -55,6 +57,7 @@ impl Default for Options {
             host: Host::Kombo,
             scoped_headers: Vec::new(),
             tag_features: false,
+            pinned_names: name::PinnedNames::new(),
         }
     }
 }
@@ -108,7 +111,7 @@ pub fn prepare(
     mut doc: Value,
     options: &Options,
 ) -> Result<(Normalized, Vec<OperationName>), CodegenError> {
-    let operations = name::apply_names(&mut doc)?;
+    let operations = name::apply_names(&mut doc, &options.pinned_names)?;
     let mut normalized = normalize::normalize(doc)?;
     crate::scope::remove_scoped_headers(&mut normalized.document, &options.scoped_headers)?;
     Ok((normalized, operations))

@@ -42,7 +42,7 @@ pub(super) fn operation_module(ctx: &Ctx<'_>, op: &Operation) -> Result<TokenStr
     let module = format_ident!("{}", op.method);
     let op_id = &op.operation_id;
     let method_name = &op.method;
-    let spec_id = &op.spec_operation_id;
+    let spec_id = &op.operation_id;
     let tag = ctx.tag_module(op);
     let method = &op.http_method;
     let path = &op.path;
