@@ -63,7 +63,13 @@ pub mod types {
         #[serde(untagged)]
         UnknownValue(::std::string::String),
     }
-    crate::runtime::string_enum!(ErrorResponseGeneralErrorCode);
+    crate::runtime::string_enum!(
+        ErrorResponseGeneralErrorCode, ["PLATFORM.RATE_LIMIT_EXCEEDED",
+        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", "PLATFORM.INTEGRATION_NOT_FOUND",
+        "PLATFORM.INPUT_INVALID", "PLATFORM.UNKNOWN_ERROR",
+        "PLATFORM.IP_NOT_WHITELISTED", "PLATFORM.AUTHENTICATION_INVALID",
+        "PLATFORM.TASK_TIMED_OUT"]
+    );
     ///`ErrorResponseGeneralStatus`
     #[derive(
         ::serde::Deserialize,
@@ -82,7 +88,7 @@ pub mod types {
         #[serde(rename = "error")]
         Error,
     }
-    crate::runtime::string_enum!(ErrorResponseGeneralStatus);
+    crate::runtime::string_enum!(ErrorResponseGeneralStatus, ["error"]);
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -115,7 +121,7 @@ pub mod types {
         Success,
     }
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus
+        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, ["success"]
     );
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -176,7 +182,10 @@ This can be useful if you want to update the permissions of an integration, but 
         #[serde(rename = "es")]
         Es,
     }
-    crate::runtime::string_enum!(PostIntegrationsIntegrationIdRelinkRequestBodyLanguage);
+    crate::runtime::string_enum!(
+        PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, ["en", "de", "fr", "it",
+        "es"]
+    );
     /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
@@ -199,7 +208,10 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         #[serde(rename = "MAGIC_LINK")]
         MagicLink,
     }
-    crate::runtime::string_enum!(PostIntegrationsIntegrationIdRelinkRequestBodyLinkType);
+    crate::runtime::string_enum!(
+        PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, ["EMBEDDED",
+        "MAGIC_LINK"]
+    );
     impl ::std::default::Default
     for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
         fn default() -> Self {
@@ -481,6 +493,77 @@ impl crate::Kombo {
     pub fn general(&self) -> general::General<'_> {
         general::General::new(crate::runtime::core(self))
     }
+}
+/// Where requests go: one of the regions the spec's `servers` name, or
+/// any other base URL (a proxy, a local mock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Region {
+    /// Kombo EU API: `https://api.kombo.dev/v1` (the default).
+    Eu,
+    /// Kombo US API: `https://api.us.kombo.dev/v1`.
+    Us,
+    /// A custom base URL including the `/v1` stem, e.g.
+    /// `http://127.0.0.1:8080/v1` (`http://` is allowed here only).
+    Custom(crate::runtime::Url),
+}
+impl Region {
+    /// The spec's regions, in its order.
+    pub const ALL: &'static [Region] = &[Region::Eu, Region::Us];
+    /// The short name (`eu`) `FromStr` takes; `None` for a custom base URL.
+    pub fn name(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Region::Eu => ::std::option::Option::Some("eu"),
+            Region::Us => ::std::option::Option::Some("us"),
+            Region::Custom(_) => ::std::option::Option::None,
+        }
+    }
+    /// The spec's base URL of this region; `None` for a custom one.
+    pub(crate) fn server_url(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Region::Eu => ::std::option::Option::Some("https://api.kombo.dev/v1"),
+            Region::Us => ::std::option::Option::Some("https://api.us.kombo.dev/v1"),
+            Region::Custom(_) => ::std::option::Option::None,
+        }
+    }
+    /// The first server of the spec.
+    pub(crate) fn spec_default() -> ::std::option::Option<Region> {
+        Some(Region::Eu)
+    }
+}
+impl ::std::default::Default for Region {
+    fn default() -> Self {
+        Region::Eu
+    }
+}
+crate::runtime::error_codes! {
+    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry : true;
+    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry :
+    true; PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry : false;
+    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry : false; PlatformUnknownError
+    = "PLATFORM.UNKNOWN_ERROR", retry : false; PlatformIpNotWhitelisted =
+    "PLATFORM.IP_NOT_WHITELISTED", retry : false; PlatformAuthenticationInvalid =
+    "PLATFORM.AUTHENTICATION_INVALID", retry : false; PlatformTaskTimedOut =
+    "PLATFORM.TASK_TIMED_OUT", retry : false; IntegrationInactive =
+    "INTEGRATION.INACTIVE", retry : false; IntegrationSetupIncomplete =
+    "INTEGRATION.SETUP_INCOMPLETE", retry : false; IntegrationSetupSyncPending =
+    "INTEGRATION.SETUP_SYNC_PENDING", retry : false; IntegrationQaFailed =
+    "INTEGRATION.QA_FAILED", retry : false; IntegrationAuthenticationInvalid =
+    "INTEGRATION.AUTHENTICATION_INVALID", retry : false; IntegrationPermissionMissing =
+    "INTEGRATION.PERMISSION_MISSING", retry : false; IntegrationModelNotAvailable =
+    "INTEGRATION.MODEL_NOT_AVAILABLE", retry : false; IntegrationModelDisabled =
+    "INTEGRATION.MODEL_DISABLED", retry : false; IntegrationActionNotAvailable =
+    "INTEGRATION.ACTION_NOT_AVAILABLE", retry : false; IntegrationActionDisabled =
+    "INTEGRATION.ACTION_DISABLED", retry : false; RemoteInputInvalid =
+    "REMOTE.INPUT_INVALID", retry : false; RemoteRateLimitExceeded =
+    "REMOTE.RATE_LIMIT_EXCEEDED", retry : true; RemoteServiceUnavailable =
+    "REMOTE.SERVICE_UNAVAILABLE", retry : true; RemoteUnknownHttpError =
+    "REMOTE.UNKNOWN_HTTP_ERROR", retry : false; AtsJobClosed = "ATS.JOB_CLOSED", retry :
+    false; AtsApplicationAlreadyExists = "ATS.APPLICATION_ALREADY_EXISTS", retry : false;
+    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry : false;
+    AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING",
+    retry : false; AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT",
+    retry : false;
 }
 /// Every operation, in document order (the mock routes by it).
 #[allow(dead_code)]

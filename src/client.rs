@@ -156,7 +156,7 @@ impl KomboBuilder {
         self
     }
 
-    /// EU (default), US, or [`Region::Custom`].
+    /// One of the spec's regions ([`Region::ALL`]; the first is the default), or [`Region::Custom`].
     pub fn region(mut self, region: Region) -> Self {
         self.region = Some(Ok(region));
         self
@@ -213,7 +213,12 @@ impl KomboBuilder {
                 KeySource::Fixed(Arc::new(check_key(SecretString::from(key))?))
             }
         };
-        let region = self.region.unwrap_or(Ok(Region::Eu))?;
+        let region = match self.region {
+            Some(region) => region?,
+            None => Region::spec_default().ok_or_else(|| {
+                Error::Config("the spec names no server: pass a base URL".to_owned())
+            })?,
+        };
         let http = match self.http_client {
             Some(client) => client,
             None => {

@@ -1,12 +1,20 @@
-//! Kombo's error codes: one table, from which the enum, `as_str`, `parse` and
-//! `is_retryable` are all generated.
+//! Kombo's error codes. `ErrorCode` is generated: one row per code the spec's
+//! error responses list plus the codes Kombo documents (the generator's table,
+//! `codegen/src/emit/render/error_codes.rs`, is the one that says which are
+//! retryable); this macro turns the rows into the enum, `as_str`, `parse` and
+//! `is_retryable`, and this file adds what every code has: its family.
 
 use std::fmt;
 
+use crate::ErrorCode;
+
 /// Generates [`ErrorCode`] from `Variant = "CODE", retry: bool;` rows.
-macro_rules! error_codes {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kombo_error_codes {
     ($($variant:ident = $code:literal, retry: $retry:literal;)*) => {
-        /// Kombo's error codes: the documented ones, plus any other as [`ErrorCode::Unknown`].
+        /// Kombo's error codes: those the spec lists and those Kombo documents,
+        /// plus any other as [`ErrorCode::Unknown`].
         ///
         /// Branch on the code, never on the message (Kombo's guidance). `as_str()`
         /// gives back exactly the string Kombo sent.
@@ -53,36 +61,6 @@ macro_rules! error_codes {
             }
         }
     };
-}
-
-error_codes! {
-    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry: true;
-    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry: true;
-    PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry: false;
-    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry: false;
-    PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR", retry: false;
-    PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED", retry: false;
-    PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID", retry: false;
-    PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT", retry: false;
-    IntegrationInactive = "INTEGRATION.INACTIVE", retry: false;
-    IntegrationSetupIncomplete = "INTEGRATION.SETUP_INCOMPLETE", retry: false;
-    IntegrationSetupSyncPending = "INTEGRATION.SETUP_SYNC_PENDING", retry: false;
-    IntegrationQaFailed = "INTEGRATION.QA_FAILED", retry: false;
-    IntegrationAuthenticationInvalid = "INTEGRATION.AUTHENTICATION_INVALID", retry: false;
-    IntegrationPermissionMissing = "INTEGRATION.PERMISSION_MISSING", retry: false;
-    IntegrationModelNotAvailable = "INTEGRATION.MODEL_NOT_AVAILABLE", retry: false;
-    IntegrationModelDisabled = "INTEGRATION.MODEL_DISABLED", retry: false;
-    IntegrationActionNotAvailable = "INTEGRATION.ACTION_NOT_AVAILABLE", retry: false;
-    IntegrationActionDisabled = "INTEGRATION.ACTION_DISABLED", retry: false;
-    RemoteInputInvalid = "REMOTE.INPUT_INVALID", retry: false;
-    RemoteRateLimitExceeded = "REMOTE.RATE_LIMIT_EXCEEDED", retry: true;
-    RemoteServiceUnavailable = "REMOTE.SERVICE_UNAVAILABLE", retry: true;
-    RemoteUnknownHttpError = "REMOTE.UNKNOWN_HTTP_ERROR", retry: false;
-    AtsJobClosed = "ATS.JOB_CLOSED", retry: false;
-    AtsApplicationAlreadyExists = "ATS.APPLICATION_ALREADY_EXISTS", retry: false;
-    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry: false;
-    AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING", retry: false;
-    AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT", retry: false;
 }
 
 /// The family of an error code: the part before the first `.`.

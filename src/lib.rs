@@ -73,10 +73,9 @@ pub use client::{
     API_KEY_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Kombo, KomboBuilder, default_user_agent,
     http_client_builder,
 };
-pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, UnexpectedResponse};
+pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorFamily, UnexpectedResponse};
 pub use generated::*;
 pub use rate_limit::{RateLimit, retry_after};
-pub use region::Region;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use runtime::CallOptions;

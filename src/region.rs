@@ -1,29 +1,13 @@
-//! Where the API lives.
+//! Where the API lives. [`Region`] itself is generated from the spec's
+//! `servers` (a spec update that adds one adds a region); this is what every
+//! region can do: its base URL, parsing a short name or a URL, a checked
+//! custom base URL.
 
 use url::Url;
 
-use crate::Error;
-
-/// Kombo's data regions, or any other base URL (a proxy, a local mock).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Region {
-    /// `https://api.kombo.dev/v1` (the default).
-    #[default]
-    Eu,
-    /// `https://api.us.kombo.dev/v1`
-    Us,
-    /// A custom base URL including the `/v1` stem, e.g. `http://127.0.0.1:8080/v1`.
-    /// `http://` is allowed here only.
-    Custom(Url),
-}
+use crate::{Error, Region};
 
 impl Region {
-    /// EU base URL.
-    pub const EU_BASE_URL: &'static str = "https://api.kombo.dev/v1";
-    /// US base URL.
-    pub const US_BASE_URL: &'static str = "https://api.us.kombo.dev/v1";
-
     /// A custom base URL, checked: `http` or `https`, a host, no query or fragment.
     pub fn custom(base_url: &str) -> Result<Self, Error> {
         let url = Url::parse(base_url)
@@ -46,26 +30,48 @@ impl Region {
 
     /// The base URL, without a trailing `/` (so paths join as `…/v1/integrations`).
     pub fn base_url(&self) -> String {
-        match self {
-            Region::Eu => Self::EU_BASE_URL.to_owned(),
-            Region::Us => Self::US_BASE_URL.to_owned(),
-            Region::Custom(url) => url.as_str().trim_end_matches('/').to_owned(),
+        match (self.server_url(), self) {
+            (Some(url), _) => url.trim_end_matches('/').to_owned(),
+            (None, Region::Custom(url)) => url.as_str().trim_end_matches('/').to_owned(),
+            // Every region but `Custom` has a server URL (generated together).
+            (None, _) => String::new(),
         }
+    }
+
+    /// The short names `FromStr` takes (`eu`, `us`, …), in the spec's order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Region::ALL.iter().filter_map(Region::name)
     }
 }
 
 impl std::str::FromStr for Region {
     type Err = Error;
 
-    /// `eu`, `us` (any case), or a base URL.
+    /// A region's short name (any case), or a base URL.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "eu" => Ok(Region::Eu),
-            "us" => Ok(Region::Us),
-            _ if s.contains("://") => Region::custom(s),
-            _ => Err(Error::Config(format!(
-                "unknown region {s:?} (expected eu, us or a base URL)"
-            ))),
+        if let Some(region) = Region::ALL
+            .iter()
+            .find(|r| r.name().is_some_and(|n| n.eq_ignore_ascii_case(s)))
+        {
+            return Ok(region.clone());
+        }
+        if s.contains("://") {
+            return Region::custom(s);
+        }
+        let names: Vec<&str> = Region::names().collect();
+        Err(Error::Config(format!(
+            "unknown region {s:?} (expected {} or a base URL)",
+            names.join(", ")
+        )))
+    }
+}
+
+impl std::fmt::Display for Region {
+    /// The short name, or the custom base URL.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => f.write_str(&self.base_url()),
         }
     }
 }
@@ -83,6 +89,8 @@ mod tests {
             "http://127.0.0.1:9/v1"
         );
         assert_eq!("US".parse::<Region>().unwrap(), Region::Us);
+        assert_eq!(Region::names().collect::<Vec<_>>(), ["eu", "us"]);
+        assert_eq!(Region::Us.to_string(), "us");
     }
 
     #[test]
@@ -91,5 +99,7 @@ mod tests {
             let e = bad.parse::<Region>().unwrap_err();
             assert!(matches!(e, Error::Config(_)), "{bad}: {e}");
         }
+        let e = "ca".parse::<Region>().unwrap_err().to_string();
+        assert!(e.contains("expected eu, us or a base URL"), "{e}");
     }
 }

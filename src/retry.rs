@@ -6,8 +6,8 @@ use backon::ExponentialBuilder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::ErrorCode;
 use crate::envelope::Verdict;
-use crate::error_code::ErrorCode;
 use crate::rate_limit::server_wait;
 
 /// Kombo's guidance on what may be retried, in one place: the retryable

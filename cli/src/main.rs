@@ -6,10 +6,9 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use kombo::general::create_reconnection_link::{
-    Language as BodyLanguage, LinkType as BodyLinkType,
-};
+use clap::builder::PossibleValuesParser;
+use clap::{Parser, Subcommand};
+use kombo::general::create_reconnection_link::{Body, Language, LinkType};
 use kombo::mock::MockServer;
 use kombo::{Error, Kombo, Region, RetryPolicy};
 
@@ -69,19 +68,19 @@ enum WebhookCommand {
 struct RelinkArgs {
     /// The integration to reconnect, e.g. personio:93fCvorjZ2jas7ZekX1V1n5d.
     integration_id: String,
-    /// Language of the connection flow UI.
-    #[arg(long, value_enum, default_value_t = Language::En)]
-    language: Language,
+    /// Language of the connection flow UI (the spec's values and default).
+    #[arg(long, value_parser = spec_values(Language::VALUES), default_value = body_default(|b| b.language.map(|l| l.to_string()), Language::VALUES))]
+    language: Option<String>,
     /// Scope config the integration switches to once reconnected.
     #[arg(long, value_name = "ID")]
     scope_config_id: Option<String>,
-    /// Kind of link: embedded (valid 1 hour) or magic-link (valid 1 year).
-    #[arg(long, value_enum, default_value_t = LinkType::Embedded)]
-    link_type: LinkType,
-    /// Kombo region.
-    #[arg(long, value_enum, default_value_t = RegionArg::Eu, conflicts_with = "base_url")]
-    region: RegionArg,
-    /// Custom base URL including /v1 (overrides --region), e.g. http://127.0.0.1:8080/v1.
+    /// Kind of link: embedded (valid 1 hour) or magic-link (valid 1 year); the spec's default.
+    #[arg(long, value_parser = spec_values(LinkType::VALUES), default_value = body_default(|b| Some(b.link_type.to_string()), LinkType::VALUES))]
+    link_type: Option<String>,
+    /// Kombo region (the spec's servers, the first by default). Not with --base-url.
+    #[arg(long, value_parser = PossibleValuesParser::new(kombo::Region::names()), default_value = Region::default().to_string(), conflicts_with = "base_url")]
+    region: Option<String>,
+    /// Custom base URL including /v1, instead of a region, e.g. http://127.0.0.1:8080/v1.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Print the whole response body as JSON instead of the link alone.
@@ -95,37 +94,39 @@ struct RelinkArgs {
     max_attempts: u32,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Language {
-    En,
-    De,
-    Fr,
-    It,
-    Es,
+/// A spec enum's values as the CLI spells them: lower case, `-` for `_`
+/// (`MAGIC_LINK` → `magic-link`), so a value a spec update adds is accepted
+/// and listed by `--help` with no edit here.
+fn cli_spelling(value: &str) -> String {
+    value.to_ascii_lowercase().replace('_', "-")
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum LinkType {
-    Embedded,
-    MagicLink,
+/// The CLI spelling of a field of the spec's default body (the first value
+/// when the spec gives no default).
+fn body_default(field: impl Fn(Body) -> Option<String>, values: &[&str]) -> String {
+    let value = field(Body::default()).or_else(|| values.first().map(|v| (*v).to_owned()));
+    cli_spelling(&value.unwrap_or_default())
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum RegionArg {
-    Eu,
-    Us,
+fn spec_values(values: &'static [&'static str]) -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        values
+            .iter()
+            .map(|v| clap::builder::PossibleValue::new(cli_spelling(v))),
+    )
 }
 
-impl From<Language> for BodyLanguage {
-    fn from(l: Language) -> Self {
-        match l {
-            Language::En => BodyLanguage::En,
-            Language::De => BodyLanguage::De,
-            Language::Fr => BodyLanguage::Fr,
-            Language::It => BodyLanguage::It,
-            Language::Es => BodyLanguage::Es,
-        }
-    }
+/// The spec value an option's spelling stands for, parsed into its type.
+fn from_cli<T: std::str::FromStr>(values: &[&str], given: &str) -> Result<T, Failure>
+where
+    T::Err: std::fmt::Display,
+{
+    let wire = values
+        .iter()
+        .find(|v| cli_spelling(v) == given)
+        .ok_or_else(|| Failure::usage(format!("{given:?} is not one of the spec's values")))?;
+    wire.parse()
+        .map_err(|e| Failure::usage(format!("{given:?}: {e}")))
 }
 
 /// What went wrong, with its exit code.
@@ -193,29 +194,25 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
             )));
         }
         builder = builder.api_key(key);
-        builder = match &args.base_url {
-            Some(url) => builder.region(Region::custom(url).map_err(Failure::from)?),
-            None => builder.region(match args.region {
-                RegionArg::Eu => Region::Eu,
-                RegionArg::Us => Region::Us,
-            }),
+        builder = match (&args.base_url, &args.region) {
+            (Some(url), _) => builder.region(Region::custom(url).map_err(Failure::from)?),
+            (None, Some(region)) => builder.region(region.parse().map_err(Failure::from)?),
+            (None, None) => builder,
         };
     }
     let kombo = builder.build()?;
-    let link_type = match args.link_type {
-        LinkType::Embedded => BodyLinkType::Embedded,
-        LinkType::MagicLink => BodyLinkType::MagicLink,
-    };
-    let response = kombo
+    let mut request = kombo
         .general()
         .create_reconnection_link()
         .integration_id(args.integration_id)
-        .link_type(link_type)
-        .language(BodyLanguage::from(args.language))
-        .scope_config_id(args.scope_config_id)
-        .send()
-        .await?
-        .into_inner();
+        .scope_config_id(args.scope_config_id);
+    if let Some(link_type) = &args.link_type {
+        request = request.link_type(from_cli::<LinkType>(LinkType::VALUES, link_type)?);
+    }
+    if let Some(language) = &args.language {
+        request = request.language(from_cli::<Language>(Language::VALUES, language)?);
+    }
+    let response = request.send().await?.into_inner();
     if args.json {
         serde_json::to_string_pretty(&response).map_err(|e| Failure {
             code: 3,

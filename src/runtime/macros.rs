@@ -14,7 +14,11 @@
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __kombo_string_enum {
-    ($name:ident) => {
+    ($name:ident, [$($value:literal),* $(,)?]) => {
+        impl $name {
+            /// The values the spec lists, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+        }
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 $crate::__private::display_plain(self, f)
@@ -97,6 +101,7 @@ macro_rules! __kombo_fields_builder {
     };
 }
 
+pub use crate::__kombo_error_codes as error_codes;
 pub use crate::__kombo_fields_builder as fields_builder;
 pub use crate::__kombo_string_enum as string_enum;
 pub use serde_plain;

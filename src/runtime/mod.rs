@@ -24,8 +24,9 @@ pub use bytes::Bytes;
 pub use call::Call;
 pub use fields::Fields;
 pub use futures_core::Stream;
-pub use macros::{display_plain, fields_builder, serde_plain, string_enum};
+pub use macros::{display_plain, error_codes, fields_builder, serde_plain, string_enum};
 pub use pagination::{Paginated, items, pages};
+pub use url::Url;
 
 /// The header a scoped client (`kombo.integration(id)`) supplies.
 pub const INTEGRATION_HEADER: &str = "X-Integration-Id";

@@ -53,8 +53,8 @@ pub fn report_with_bump(
     new: &str,
     options: &Options,
 ) -> Result<(Bump, String), CodegenError> {
-    let (old, _) = prepare(parse_spec(old)?, &options)?;
-    let (new, _) = prepare(parse_spec(new)?, &options)?;
+    let (old, _) = prepare(parse_spec(old)?, options)?;
+    let (new, _) = prepare(parse_spec(new)?, options)?;
     let changes = changes(&old.document, &new.document);
     Ok((Bump::of(&changes), render(&changes)))
 }

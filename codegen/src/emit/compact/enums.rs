@@ -55,7 +55,8 @@ pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<us
         let invocation: Option<Item> = match &item {
             Item::Enum(e) if enums.contains_key(&e.ident.to_string()) => {
                 let ident = &e.ident;
-                Some(syn::parse_quote!(#rt::string_enum!(#ident);))
+                let values = enums[&e.ident.to_string()].values.iter().map(|(_, s)| s);
+                Some(syn::parse_quote!(#rt::string_enum!(#ident, [#(#values),*]);))
             }
             _ => None,
         };

@@ -17,7 +17,9 @@ use crate::name::{tag_feature, tag_module, upper_camel};
 
 mod builder;
 mod docs;
+pub mod error_codes;
 mod fields;
+pub mod region;
 
 pub use fields::{WireField, wire_fields};
 
@@ -146,11 +148,19 @@ pub(crate) fn operations(
     }
 
     let host_items = match host {
-        Host::Kombo => quote! {
-            impl crate::Kombo {
-                #(#accessors)*
+        Host::Kombo => {
+            let region = region::region(&region::servers(ctx.doc)?, rt);
+            let codes = error_codes::error_codes(ctx.doc, rt);
+            quote! {
+                impl crate::Kombo {
+                    #(#accessors)*
+                }
+
+                #region
+
+                #codes
             }
-        },
+        }
         Host::Standalone => quote! {
             /// A client of this spec's operations, on a configured `kombo::Kombo`
             /// (its key, region, retries, scope and connection pool).
