@@ -100,6 +100,15 @@ fn cases() -> Vec<Case> {
             }),
         ),
         case(
+            "server_added",
+            "minor",
+            changed(|d| {
+                d["servers"].as_array_mut().unwrap().push(
+                    json!({"url": "https://api.ca.kombo.dev/v1", "description": "Kombo CA API"}),
+                );
+            }),
+        ),
+        case(
             "optional_response_field_added",
             "minor",
             changed(|d| {

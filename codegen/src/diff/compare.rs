@@ -200,5 +200,48 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             });
         }
     }
+    out.extend(server_changes(old, new));
+    out
+}
+
+/// Regions follow the spec's `servers`: one added is a new `Region` variant
+/// (the enum is non-exhaustive), one removed or moved breaks its users.
+fn server_changes(old: &Value, new: &Value) -> Vec<Change> {
+    use crate::emit::render::region::servers;
+    let (old, new) = (
+        servers(old).unwrap_or_default(),
+        servers(new).unwrap_or_default(),
+    );
+    let mut out = Vec::new();
+    for n in &new {
+        let location = format!("`Region` `{}`", n.name);
+        match old.iter().find(|o| o.name == n.name) {
+            None => out.push(Change {
+                impact: Impact::Additive,
+                location,
+                what: format!("region added ({})", n.url),
+            }),
+            Some(o) if o.url != n.url => out.push(Change {
+                impact: Impact::Breaking,
+                location,
+                what: format!("base URL changed: {} → {}", o.url, n.url),
+            }),
+            Some(_) => {}
+        }
+    }
+    for o in old.iter().filter(|o| !new.iter().any(|n| n.name == o.name)) {
+        out.push(Change {
+            impact: Impact::Breaking,
+            location: format!("`Region` `{}`", o.name),
+            what: format!("region removed ({})", o.url),
+        });
+    }
+    if old.first().map(|s| &s.name) != new.first().map(|s| &s.name) && !old.is_empty() {
+        out.push(Change {
+            impact: Impact::Breaking,
+            location: "`Region::default()`".into(),
+            what: "the default region (the spec's first server) changed".into(),
+        });
+    }
     out
 }

@@ -147,16 +147,14 @@ pub(crate) fn operations(
         }
     }
 
+    let region = region::region(&region::servers(ctx.doc)?, rt);
     let host_items = match host {
         Host::Kombo => {
-            let region = region::region(&region::servers(ctx.doc)?, rt);
             let codes = error_codes::error_codes(ctx.doc, rt);
             quote! {
                 impl crate::Kombo {
                     #(#accessors)*
                 }
-
-                #region
 
                 #codes
             }
@@ -184,6 +182,8 @@ pub(crate) fn operations(
         #(#modules)*
 
         #host_items
+
+        #region
 
         /// Every operation, in document order (the mock routes by it).
         #[allow(dead_code)]
