@@ -494,6 +494,35 @@ impl crate::Kombo {
         general::General::new(crate::runtime::core(self))
     }
 }
+crate::runtime::error_codes! {
+    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry : true;
+    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry :
+    true; PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry : false;
+    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry : false; PlatformUnknownError
+    = "PLATFORM.UNKNOWN_ERROR", retry : false; PlatformIpNotWhitelisted =
+    "PLATFORM.IP_NOT_WHITELISTED", retry : false; PlatformAuthenticationInvalid =
+    "PLATFORM.AUTHENTICATION_INVALID", retry : false; PlatformTaskTimedOut =
+    "PLATFORM.TASK_TIMED_OUT", retry : false; IntegrationInactive =
+    "INTEGRATION.INACTIVE", retry : false; IntegrationSetupIncomplete =
+    "INTEGRATION.SETUP_INCOMPLETE", retry : false; IntegrationSetupSyncPending =
+    "INTEGRATION.SETUP_SYNC_PENDING", retry : false; IntegrationQaFailed =
+    "INTEGRATION.QA_FAILED", retry : false; IntegrationAuthenticationInvalid =
+    "INTEGRATION.AUTHENTICATION_INVALID", retry : false; IntegrationPermissionMissing =
+    "INTEGRATION.PERMISSION_MISSING", retry : false; IntegrationModelNotAvailable =
+    "INTEGRATION.MODEL_NOT_AVAILABLE", retry : false; IntegrationModelDisabled =
+    "INTEGRATION.MODEL_DISABLED", retry : false; IntegrationActionNotAvailable =
+    "INTEGRATION.ACTION_NOT_AVAILABLE", retry : false; IntegrationActionDisabled =
+    "INTEGRATION.ACTION_DISABLED", retry : false; RemoteInputInvalid =
+    "REMOTE.INPUT_INVALID", retry : false; RemoteRateLimitExceeded =
+    "REMOTE.RATE_LIMIT_EXCEEDED", retry : true; RemoteServiceUnavailable =
+    "REMOTE.SERVICE_UNAVAILABLE", retry : true; RemoteUnknownHttpError =
+    "REMOTE.UNKNOWN_HTTP_ERROR", retry : false; AtsJobClosed = "ATS.JOB_CLOSED", retry :
+    false; AtsApplicationAlreadyExists = "ATS.APPLICATION_ALREADY_EXISTS", retry : false;
+    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry : false;
+    AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING",
+    retry : false; AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT",
+    retry : false;
+}
 /// Where requests go: one of the regions the spec's `servers` name, or
 /// any other base URL (a proxy, a local mock).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -535,35 +564,6 @@ impl ::std::default::Default for Region {
     fn default() -> Self {
         Region::Eu
     }
-}
-crate::runtime::error_codes! {
-    PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry : true;
-    PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry :
-    true; PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry : false;
-    PlatformInputInvalid = "PLATFORM.INPUT_INVALID", retry : false; PlatformUnknownError
-    = "PLATFORM.UNKNOWN_ERROR", retry : false; PlatformIpNotWhitelisted =
-    "PLATFORM.IP_NOT_WHITELISTED", retry : false; PlatformAuthenticationInvalid =
-    "PLATFORM.AUTHENTICATION_INVALID", retry : false; PlatformTaskTimedOut =
-    "PLATFORM.TASK_TIMED_OUT", retry : false; IntegrationInactive =
-    "INTEGRATION.INACTIVE", retry : false; IntegrationSetupIncomplete =
-    "INTEGRATION.SETUP_INCOMPLETE", retry : false; IntegrationSetupSyncPending =
-    "INTEGRATION.SETUP_SYNC_PENDING", retry : false; IntegrationQaFailed =
-    "INTEGRATION.QA_FAILED", retry : false; IntegrationAuthenticationInvalid =
-    "INTEGRATION.AUTHENTICATION_INVALID", retry : false; IntegrationPermissionMissing =
-    "INTEGRATION.PERMISSION_MISSING", retry : false; IntegrationModelNotAvailable =
-    "INTEGRATION.MODEL_NOT_AVAILABLE", retry : false; IntegrationModelDisabled =
-    "INTEGRATION.MODEL_DISABLED", retry : false; IntegrationActionNotAvailable =
-    "INTEGRATION.ACTION_NOT_AVAILABLE", retry : false; IntegrationActionDisabled =
-    "INTEGRATION.ACTION_DISABLED", retry : false; RemoteInputInvalid =
-    "REMOTE.INPUT_INVALID", retry : false; RemoteRateLimitExceeded =
-    "REMOTE.RATE_LIMIT_EXCEEDED", retry : true; RemoteServiceUnavailable =
-    "REMOTE.SERVICE_UNAVAILABLE", retry : true; RemoteUnknownHttpError =
-    "REMOTE.UNKNOWN_HTTP_ERROR", retry : false; AtsJobClosed = "ATS.JOB_CLOSED", retry :
-    false; AtsApplicationAlreadyExists = "ATS.APPLICATION_ALREADY_EXISTS", retry : false;
-    HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry : false;
-    AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING",
-    retry : false; AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT",
-    retry : false;
 }
 /// Every operation, in document order (the mock routes by it).
 #[allow(dead_code)]

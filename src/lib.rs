@@ -24,6 +24,7 @@
 
 mod api_key;
 mod client;
+mod constant;
 mod envelope;
 mod error;
 mod error_code;
@@ -73,6 +74,7 @@ pub use client::{
     API_KEY_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Kombo, KomboBuilder, default_user_agent,
     http_client_builder,
 };
+pub use constant::Bool;
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorFamily, UnexpectedResponse};
 pub use generated::*;
 pub use rate_limit::{RateLimit, retry_after};

@@ -243,22 +243,22 @@ fn union_branches_added_removed_and_changed_are_classified() {
         text.contains("`data.detail<kind=\"NUMBER\">.value`: type changed: number → integer"),
         "{text}"
     );
+}
 
-    #[test]
-    fn servers_are_regions_added_minor_removed_major() {
-        let mut new = vendored();
-        new["servers"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!({"url": "https://api.ca.kombo.dev/v1", "description": "Kombo CA API"}));
-        let (changes, text) = report(vendored(), new.clone());
-        assert_eq!(Bump::of(&changes), Bump::Minor, "{text}");
-        assert!(
-            text.contains("`Region` `ca`: region added (https://api.ca.kombo.dev/v1)"),
-            "{text}"
-        );
-        let (changes, text) = report(new, vendored());
-        assert_eq!(Bump::of(&changes), Bump::Major, "{text}");
-        assert!(text.contains("`Region` `ca`: region removed"), "{text}");
-    }
+#[test]
+fn servers_are_regions_added_minor_removed_major() {
+    let mut new = vendored();
+    new["servers"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"url": "https://api.ca.kombo.dev/v1", "description": "Kombo CA API"}));
+    let (changes, text) = report(vendored(), new.clone());
+    assert_eq!(Bump::of(&changes), Bump::Minor, "{text}");
+    assert!(
+        text.contains("`Region` `ca`: region added (https://api.ca.kombo.dev/v1)"),
+        "{text}"
+    );
+    let (changes, text) = report(new, vendored());
+    assert_eq!(Bump::of(&changes), Bump::Major, "{text}");
+    assert!(text.contains("`Region` `ca`: region removed"), "{text}");
 }

@@ -136,10 +136,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         .filter(|key| extra.contains_key(key))
         .map(|key| rust_type_name(&key))
         .collect();
-    let (index, type_tokens) = TypeIndex::build(&types::components_document(document, extra))?;
-
     let rt = options.runtime();
     let krate = options.krate();
+    let (index, type_tokens) = TypeIndex::build(
+        &types::components_document(document, extra),
+        &krate.to_string().replace(' ', ""),
+    )?;
     let mut file: syn::File = syn::parse2(quote!(pub mod types { #type_tokens }))
         .map_err(|e| CodegenError::at("", format!("typify produced unparsable Rust: {e}")))?;
     strip::carriers(types_items(&mut file)?, &carrier_names)?;

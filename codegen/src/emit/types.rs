@@ -81,7 +81,7 @@ pub struct Field {
 impl TypeIndex {
     /// Runs progenitor on a components-only document; returns the index and
     /// the tokens of the `types` module's content.
-    pub fn build(document: &Value) -> Result<(TypeIndex, TokenStream), CodegenError> {
+    pub fn build(document: &Value, krate: &str) -> Result<(TypeIndex, TokenStream), CodegenError> {
         let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
             let path = e.path().to_string();
             CodegenError::at(
@@ -98,6 +98,21 @@ impl TypeIndex {
         settings
             .with_interface(progenitor::InterfaceStyle::Positional)
             .with_derive("PartialEq");
+        // A boolean constant (the tag of Kombo's `is_supported: true | false`
+        // unions) is a type that accepts only that value, so each branch of
+        // such a union decodes only what it describes.
+        for value in [true, false] {
+            let schema = schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::Boolean.into()),
+                enum_values: Some(vec![Value::Bool(value)]),
+                ..Default::default()
+            };
+            settings.with_conversion(
+                schema,
+                format!("{krate}::Bool<{value}>"),
+                [progenitor::TypeImpl::Default, progenitor::TypeImpl::Display].into_iter(),
+            );
+        }
         let generator = catching("progenitor cannot generate this spec", || {
             let mut generator = progenitor::Generator::new(&settings);
             generator

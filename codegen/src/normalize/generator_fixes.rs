@@ -131,21 +131,28 @@ pub(super) fn tag_value(property: &Value) -> Option<&Value> {
 
 /// An `anyOf` whose branches are inline objects told apart by a required tag
 /// property with a distinct constant in each branch can match only one
-/// branch: it is a `oneOf` (a tagged union), which typify generates as a
-/// tagged enum instead of merging the branches into one struct.
+/// branch: it is a `oneOf`. A string tag makes it a tagged enum; a boolean or
+/// integer one (Kombo's `is_supported: true | false`) an enum whose variants
+/// are tried in order, each checking its constant.
 pub(super) fn tagged_any_of(obj: &mut Map<String, Value>) {
     let tagged = obj
         .get("anyOf")
         .and_then(Value::as_array)
-        .is_some_and(|branches| union_tag(branches).is_some());
+        .is_some_and(|branches| const_tag(branches, |_| true).is_some());
     if tagged && let Some(branches) = obj.shift_remove("anyOf") {
         obj.insert("oneOf".into(), branches);
     }
 }
 
 /// The property that tells a union's inline object branches apart: required
-/// in each, with a distinct constant value in each.
+/// in each, with a distinct constant *string* in each — the shape typify
+/// generates as an internally tagged enum (and the open-union pass opens).
 pub(super) fn union_tag(branches: &[Value]) -> Option<String> {
+    const_tag(branches, Value::is_string)
+}
+
+/// Like [`union_tag`], for constants that `accept` allows.
+fn const_tag(branches: &[Value], accept: fn(&Value) -> bool) -> Option<String> {
     if branches.len() < 2 {
         return None;
     }
@@ -161,7 +168,9 @@ pub(super) fn union_tag(branches: &[Value]) -> Option<String> {
                 .pointer(&push_pointer("/properties", name))
                 .and_then(tag_value)
             {
-                Some(v) if required && b.get("$ref").is_none() && !seen.contains(&v) => {
+                Some(v)
+                    if required && accept(v) && b.get("$ref").is_none() && !seen.contains(&v) =>
+                {
                     seen.push(v);
                     true
                 }
