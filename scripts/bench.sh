@@ -32,10 +32,18 @@ timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$w
 # The anchor: a crate with kombo's [dependencies] and an empty lib.
 bare="$work/bare"; mkdir -p "$bare/src"; : > "$bare/src/lib.rs"
 python3 - "$bare/Cargo.toml" <<'PY'
-import re, sys
-text = open("Cargo.toml").read()
-deps = text.split("[dependencies]", 1)[1].split("\n[", 1)[0]
-open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]' + deps)
+import json, sys, tomllib
+deps = tomllib.load(open("Cargo.toml", "rb"))["dependencies"]
+def value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(value(x) for x in v) + "]"
+    return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + " }"
+body = "".join(f"{name} = {value(spec)}\n" for name, spec in deps.items())
+open(sys.argv[1], "w").write('[package]\nname = "bare"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]\n' + body)
 PY
 cp Cargo.lock "$bare/"
 # A crate that depends on kombo (by path) and nothing else: kombo as users build it.

@@ -123,3 +123,48 @@ pub fn write_snapshot(generated: &Generated, dir: &Path) -> std::io::Result<()> 
     std::fs::write(dir.join(NORMALIZED_FILE), &generated.normalized_yaml)?;
     std::fs::write(dir.join(CLIENT_FILE), &generated.code)
 }
+
+/// Compares `generated/` with a fresh generation; the error names the first
+/// differing line and the command that fixes it.
+pub fn check_snapshot(generated: &Generated, dir: &Path) -> Result<(), CodegenError> {
+    for (file, built) in [
+        (NORMALIZED_FILE, &generated.normalized_yaml),
+        (CLIENT_FILE, &generated.code),
+    ] {
+        check_file(&dir.join(file), built)?;
+    }
+    eprintln!("{} is up to date", dir.display());
+    Ok(())
+}
+
+/// Compares one committed file with what refresh would write; the error
+/// names the first differing line and the command that fixes it.
+pub fn check_file(path: &Path, built: &str) -> Result<(), CodegenError> {
+    {
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        if committed == built {
+            return Ok(());
+        }
+        let line = committed
+            .lines()
+            .zip(built.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(committed.lines().count().min(built.lines().count()));
+        let show = |text: &str| text.lines().nth(line).unwrap_or("<end of file>").to_owned();
+        eprintln!(
+            "--- committed {}:{}\n{}",
+            path.display(),
+            line + 1,
+            show(&committed)
+        );
+        eprintln!("+++ built\n{}", show(built));
+        Err(CodegenError::at(
+            "",
+            format!(
+                "{} is stale (line {}): run `cargo run -p kombo-codegen --features cli -- refresh`",
+                path.display(),
+                line + 1
+            ),
+        ))
+    }
+}

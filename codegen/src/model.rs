@@ -193,6 +193,22 @@ fn operation(
             })
         });
 
+    if let Some(responses) = op.get("responses")
+        && !responses.is_object()
+    {
+        return Err(CodegenError::at(
+            push_pointer(&at.pointer, "responses"),
+            "`responses` must be a mapping from status codes to responses",
+        ));
+    }
+    if let Some(parameters) = op.get("parameters")
+        && !parameters.is_array()
+    {
+        return Err(CodegenError::at(
+            push_pointer(&at.pointer, "parameters"),
+            "`parameters` must be a list",
+        ));
+    }
     let mut success_statuses = Vec::new();
     let mut response = None;
     let mut bodies: Vec<&Value> = Vec::new();
