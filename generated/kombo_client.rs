@@ -89,6 +89,7 @@ pub mod types {
         Error,
     }
     crate::runtime::string_enum!(ErrorResponseGeneralStatus, ["error"]);
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -96,12 +97,14 @@ pub mod types {
         pub data: PostIntegrationsIntegrationIdRelinkPositiveResponseData,
         pub status: PostIntegrationsIntegrationIdRelinkPositiveResponseStatus,
     }
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkPositiveResponseData {
         pub link: ::std::string::String,
     }
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseStatus`
     #[derive(
         ::serde::Deserialize,
@@ -120,9 +123,11 @@ pub mod types {
         #[serde(rename = "success")]
         Success,
     }
+    #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
         PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, ["success"]
     );
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -147,6 +152,7 @@ This can be useful if you want to update the permissions of an integration, but 
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope_config_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "general"))]
     impl ::std::default::Default for PostIntegrationsIntegrationIdRelinkRequestBody {
         fn default() -> Self {
             Self {
@@ -156,6 +162,7 @@ This can be useful if you want to update the permissions of an integration, but 
             }
         }
     }
+    #[cfg(any(feature = "general"))]
     ///Language of the connection flow UI.
     #[derive(
         ::serde::Deserialize,
@@ -182,10 +189,12 @@ This can be useful if you want to update the permissions of an integration, but 
         #[serde(rename = "es")]
         Es,
     }
+    #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
         PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, ["en", "de", "fr", "it",
         "es"]
     );
+    #[cfg(any(feature = "general"))]
     /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
@@ -208,10 +217,12 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         #[serde(rename = "MAGIC_LINK")]
         MagicLink,
     }
+    #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
         PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, ["EMBEDDED",
         "MAGIC_LINK"]
     );
+    #[cfg(any(feature = "general"))]
     impl ::std::default::Default
     for PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
         fn default() -> Self {
@@ -220,6 +231,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
     }
     /// Generation of default values for serde.
     pub mod defaults {
+        #[cfg(any(feature = "general"))]
         pub(super) fn post_integrations_integration_id_relink_request_body_language() -> ::std::option::Option<
             super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
         > {
@@ -227,6 +239,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
                 super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage::En,
             )
         }
+        #[cfg(any(feature = "general"))]
         pub(super) fn post_integrations_integration_id_relink_request_body_link_type() -> super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
             super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::Embedded
         }
@@ -268,6 +281,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
     pub mod builder {
         #[allow(unused_imports)]
         use super::super::types;
+        #[cfg(any(feature = "general"))]
         crate::runtime::fields_builder!(
             PostIntegrationsIntegrationIdRelinkRequestBody { #[doc =
             "Language of the connection flow UI."] language : ::std::option::Option <
@@ -282,6 +296,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         );
     }
 }
+#[cfg(feature = "general")]
 /// Operations tagged "General".
 pub mod general {
     /// The "General" operations: `kombo.general().<operation>()`.
@@ -489,7 +504,8 @@ This can be useful if you want to update the permissions of an integration, but 
     }
 }
 impl crate::Kombo {
-    /// The "General" operations.
+    #[cfg(feature = "general")]
+    /// The "General" operations. (Cargo feature `general`.)
     pub fn general(&self) -> general::General<'_> {
         general::General::new(crate::runtime::core(self))
     }
@@ -569,6 +585,7 @@ impl ::std::default::Default for Region {
 #[allow(dead_code)]
 pub(crate) mod operations {
     pub(crate) const ALL: &[&crate::runtime::Operation] = &[
+        #[cfg(feature = "general")]
         &super::general::create_reconnection_link::OPERATION,
     ];
 }

@@ -43,7 +43,7 @@ pub fn kombo_options() -> Options {
     Options {
         host: Host::Kombo,
         scoped_headers: vec!["X-Integration-Id".to_owned()],
-        tag_features: false,
+        tag_features: true,
         pinned_names: Default::default(),
     }
 }

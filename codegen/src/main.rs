@@ -100,6 +100,8 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             let fixture = generate(&read(&fixture_spec)?, &kombo_codegen::dependent_options())
                 .map_err(|e| e.in_file(fixture_spec.display().to_string()))?;
             let fixture_out = out.join("fixture");
+            check_tag_features(&root, "kombo", &generated.tags)?;
+            check_tag_features(&root, "kombo-fixtures", &fixture.tags)?;
             if check {
                 kombo_codegen::check_snapshot(&generated, &out)?;
                 kombo_codegen::check_snapshot(&fixture, &fixture_out)?;
@@ -174,6 +176,53 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
 
 /// The `kombo` package version, as Cargo reads `root/Cargo.toml`.
 fn crate_version(root: &Path) -> Result<String, CodegenError> {
+    package(root, "kombo")?["version"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| CodegenError::at("", "the `kombo` package has no version"))
+}
+
+/// Features that are not tags.
+const NOT_TAGS: [&str; 3] = ["default", "codegen", "mock"];
+
+/// Every tag of the spec is a feature of `package` and every other feature
+/// of it is a tag (or one of [`NOT_TAGS`]); the error names the first that is not.
+fn check_tag_features(
+    root: &Path,
+    package_name: &str,
+    tags: &std::collections::BTreeSet<String>,
+) -> Result<(), CodegenError> {
+    let package = package(root, package_name)?;
+    let features: std::collections::BTreeSet<String> = package["features"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name.clone())
+        .filter(|name| !NOT_TAGS.contains(&name.as_str()))
+        .collect();
+    let wanted: std::collections::BTreeSet<String> = tags
+        .iter()
+        .map(|t| kombo_codegen::name::tag_feature(t))
+        .collect();
+    if let Some(missing) = wanted.difference(&features).next() {
+        return Err(CodegenError::at(
+            "",
+            format!(
+                "the spec's tag module `{missing}` has no feature `{missing}` in the Cargo.toml of `{package_name}`"
+            ),
+        ));
+    }
+    if let Some(extra) = features.difference(&wanted).next() {
+        return Err(CodegenError::at(
+            "",
+            format!("the feature `{extra}` of `{package_name}` is no tag of the spec"),
+        ));
+    }
+    Ok(())
+}
+
+/// One workspace package, as `cargo metadata` describes it.
+fn package(root: &Path, name: &str) -> Result<serde_json::Value, CodegenError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args([
@@ -201,10 +250,9 @@ fn crate_version(root: &Path) -> Result<String, CodegenError> {
         .as_array()
         .into_iter()
         .flatten()
-        .find(|p| p["name"] == "kombo")
-        .and_then(|p| p["version"].as_str())
-        .map(str::to_owned)
-        .ok_or_else(|| CodegenError::at("", "no `kombo` package in the workspace"))
+        .find(|p| p["name"] == name)
+        .cloned()
+        .ok_or_else(|| CodegenError::at("", format!("no `{name}` package in the workspace")))
 }
 
 fn prepend_changelog(path: &Path, version: &str, report: &str) -> Result<(), CodegenError> {

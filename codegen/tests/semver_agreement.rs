@@ -197,6 +197,12 @@ fn write_crate(dir: &Path, spec: &Value, version: &str) {
     let generated = kombo_codegen::generate(&text, &options).unwrap();
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let repo = std::fs::canonicalize("..").unwrap();
+    let features: Vec<String> = generated
+        .tags
+        .iter()
+        .map(|t| kombo_codegen::name::tag_feature(t))
+        .collect();
+    let feature_lines: String = features.iter().map(|f| format!("{f} = []\n")).collect();
     let manifest = format!(
         r#"[package]
 name = "kombo-generated"
@@ -206,6 +212,9 @@ publish = false
 
 [workspace]
 
+[features]
+default = {features:?}
+{feature_lines}
 [dependencies]
 kombo = {{ path = "{repo}" }}
 reqwest = {{ version = "0.13.4", default-features = false, features = ["json", "query"] }}
@@ -224,7 +233,7 @@ regress = "0.12"
         "#![allow(warnings, clippy::all, missing_docs)]\ninclude!(\"kombo_client.rs\");\n",
     )
     .unwrap();
-    std::fs::write(dir.join("src/kombo_client.rs"), generated.code).unwrap();
+    std::fs::write(dir.join("src/kombo_client.rs"), &generated.code).unwrap();
 }
 
 /// Whether cargo-semver-checks accepts `new` as a minor release of `old`.

@@ -25,6 +25,7 @@ use crate::name::{self, OperationName, rust_type_name};
 use crate::normalize::{self, Normalized};
 
 mod compact;
+mod gate;
 pub mod growable;
 pub mod open_enums;
 pub mod render;
@@ -177,6 +178,10 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
             .map_err(|e| CodegenError::at("", format!("unparsable builders: {e}")))?;
         types_items(&mut file)?.push(module);
     }
+    if options.tag_features {
+        let reach = reach(&index, &ops, &normalized.webhooks)?;
+        gate::gate_types(types_items(&mut file)?, &reach);
+    }
     let layer = render::operations(&ctx, &ops, &options.host, options.tag_features)?;
     let events = webhooks::events(&normalized.webhooks, &krate);
     let rest: syn::File = syn::parse2(quote!(#layer #events))
@@ -293,6 +298,43 @@ fn carriers(doc: &Value, ops: &[Operation]) -> Result<(Components, Hoisted), Cod
         }
     }
     Ok((extra, hoisted))
+}
+
+/// Which tags reach each type: through an operation's parameters, body or
+/// response. A type a webhook payload reaches is left out (always compiled:
+/// `webhooks::Event` names it whatever the features).
+fn reach(
+    index: &TypeIndex,
+    ops: &[Operation],
+    webhooks: &[crate::normalize::webhooks::Webhook],
+) -> Result<gate::Reach, CodegenError> {
+    let mut reach = gate::Reach::new();
+    for op in ops {
+        let tag = name::tag_module(op.tag.as_deref());
+        let mut fields = Vec::new();
+        for key in [params_key(&op.operation_id), io_key(&op.operation_id)] {
+            if let Ok(found) = index.component_fields(&key) {
+                fields.extend(found);
+            }
+        }
+        let mut names = BTreeSet::new();
+        for field in &fields {
+            index.reached(&field.type_id, &mut names);
+        }
+        for name in names {
+            reach.entry(name).or_default().insert(tag.clone());
+        }
+    }
+    let mut always = BTreeSet::new();
+    for webhook in webhooks {
+        let payload = rust_type_name(&webhook.payload);
+        for field in index.struct_named(&payload).unwrap_or_default() {
+            index.reached(&field.type_id, &mut always);
+        }
+        always.insert(payload);
+    }
+    reach.retain(|name, _| !always.contains(name));
+    Ok(reach)
 }
 
 fn inline_response(doc: &Value, op: &Operation) -> Option<Value> {
