@@ -91,8 +91,8 @@ echo "== generated lines"
 cargo build -q -p kombo-codegen --features cli
 codegen=target/debug/kombo-codegen
 $codegen synthesize "$subset" --copies 8 --out "$work/synthetic128.json"
-$codegen generate "$subset" --out "$work/g16" --runtime-crate ::kombo 2>/dev/null
-$codegen generate "$work/synthetic128.json" --out "$work/g128" --runtime-crate ::kombo 2>/dev/null
+$codegen generate "$subset" --out "$work/g16" --standalone 2>/dev/null
+$codegen generate "$work/synthetic128.json" --out "$work/g128" --standalone 2>/dev/null
 lines16=$(wc -l < "$work/g16/kombo_client.rs"); lines128=$(wc -l < "$work/g128/kombo_client.rs")
 
 echo "== spec-change rebuild of the fixture crate (build script + rustc), $runs runs"
@@ -109,7 +109,7 @@ rebuild "$work/subset16.yaml" > "$work/r16"
 rebuild "$work/synthetic128.json" > "$work/r128"
 r16=$(awk 'NF{print $1}' "$work/r16" | median); r128=$(awk 'NF{print $1}' "$work/r128" | median)
 m128=$(awk 'NF{print $2}' "$work/r128" | sort -n | tail -1)
-gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen generate "$work/synthetic128.json" --out "$work/g128d" --runtime-crate ::kombo 2>&1 >/dev/null | tail -1; done; } | median)
+gen128_debug=$( { for _ in $(seq "$runs"); do /usr/bin/time -f "%e" $codegen generate "$work/synthetic128.json" --out "$work/g128d" --standalone 2>&1 >/dev/null | tail -1; done; } | median)
 cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
 
 echo "== clean ($clean_runs runs) and no-op ($noop_runs runs) builds against a bare crate with the same dependencies"
