@@ -4,13 +4,13 @@
 //!    progenitor/typify generate every type — the type space is asked, by
 //!    component, for each type the operation layer names;
 //! 2. checked passes over the types only: the carriers are dropped
-//!    ([`strip`]), the named open types get their catch-all ([`open_enums`]),
+//!    (`strip.rs`), the named open types get their catch-all ([`open_enums`]),
 //!    every type can grow ([`growable`]), typify's string-enum boilerplate
 //!    becomes one runtime macro each (`compact/`);
 //! 3. [`render`]: our own `quote` emitter writes the operation layer from the
 //!    model ([`crate::model`]): tag modules, builders, `send()`, pagination,
 //!    builders for request types, the client accessors; then the webhook
-//!    events ([`webhooks`]);
+//!    events (`webhooks.rs`);
 //! 4. prettyplease formats the file.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,6 +1,6 @@
 //! Types: progenitor (through typify) turns the document's schemas into Rust
 //! types, and nothing else. The operations' own schemas become components
-//! first ([`carriers`]), so every type the operation layer names is a type
+//! first (carriers), so every type the operation layer names is a type
 //! the type space can be asked about ([`TypeIndex`]) instead of a name
 //! re-derived from progenitor's conventions.
 
@@ -19,7 +19,7 @@ pub const GENERATOR_VERSIONS: &str = "progenitor 0.15.1, typify 0.8.0, prettyple
 
 /// Component key of an operation's parameter carrier: an object whose
 /// properties are the operation's parameters, so typify picks each
-/// parameter's Rust type. It is not emitted ([`crate::emit::strip`]).
+/// parameter's Rust type. It is not emitted (`emit/strip.rs`).
 pub fn params_key(operation_id: &str) -> String {
     format!("{operation_id}-params")
 }
