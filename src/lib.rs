@@ -3,7 +3,7 @@
 //! The operations and their types are generated at build time from the
 //! vendored OpenAPI document (`openapi/kombo.yaml`) by `kombo-codegen`; this
 //! crate adds regions, authentication, one error type with Kombo's error
-//! codes, retries and tracing.
+//! codes, retries, a client-side limiter and OpenTelemetry-shaped tracing.
 //!
 //! ```no_run
 //! use kombo::general::create_reconnection_link::LinkType;
@@ -79,7 +79,7 @@ pub use rate_limit::{RateLimit, retry_after};
 pub use region::Region;
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use runtime::CallOptions;
+pub use runtime::{CallOptions, Limits};
 
 /// What code generated into another crate (a client of another spec on this
 /// runtime) refers to. Not part of the stable API: it changes with the

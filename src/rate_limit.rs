@@ -39,6 +39,15 @@ impl RateLimit {
             concurrency_remaining: number("concurrency-remaining"),
         }
     }
+
+    /// How long no call of this kind should be sent: the time to the reset of
+    /// a window with nothing remaining (`ratelimit-remaining: 0`).
+    pub(crate) fn exhausted_for(&self) -> Option<Duration> {
+        match self.remaining {
+            Some(0) => self.reset,
+            _ => None,
+        }
+    }
 }
 
 /// `Retry-After` as seconds or an HTTP date, relative to now.

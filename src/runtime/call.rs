@@ -1,6 +1,7 @@
 //! One call, from the builder's arguments to a decoded response or a
 //! [`Error`]: the URL from the path template, query pairs and headers from
-//! the parameters, the body, authentication and scoped headers, then one
+//! the parameters, the body, authentication and scoped headers, the
+//! limiter's key (the `X-Integration-Id` sent), then one
 //! [`transport::execute`] — the only way a request is sent.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -238,6 +239,8 @@ impl<'a> Call<'a> {
             })?;
             headers.insert(header, value);
         }
+        // The integration the request is sent for: the limiter's key.
+        let mut integration = None;
         for scoped in operation.scoped_headers {
             let value = core
                 .integration_id
@@ -255,6 +258,7 @@ impl<'a> Call<'a> {
                         invalid(operation, format!("{:?} is not a header name", scoped.name))
                     })?;
                     headers.insert(name, value);
+                    integration = core.integration_id.as_deref();
                 }
                 None if scoped.required => {
                     return Err(invalid(
@@ -291,7 +295,20 @@ impl<'a> Call<'a> {
         }
         let request = builder.build().map_err(|e| invalid(operation, e))?;
         let policy = options.retry.as_ref().unwrap_or(&core.shared.retry);
-        transport::execute(&core.shared.http, policy, request, operation).await
+        let admission = core
+            .shared
+            .limiter
+            .as_ref()
+            .map(|limiter| limiter.admission(operation, integration));
+        transport::execute(
+            &core.shared.http,
+            policy,
+            request,
+            operation,
+            admission,
+            integration,
+        )
+        .await
     }
 }
 

@@ -1,7 +1,7 @@
 //! What generated code calls at run time: the state a client carries
 //! ([`Core`]), each operation's static facts ([`Operation`]), one call
-//! ([`Call`]: building, sending with retries, classifying the response once,
-//! decoding), the builders' field map ([`Fields`]), pagination, and the
+//! ([`Call`]: building, sending with retries under the limiter, tracing,
+//! classifying the response once, decoding), the builders' field map ([`Fields`]), pagination, and the
 //! macros that stand in for typify's per-type boilerplate. Private to the
 //! crate; code generated into another crate reaches it through
 //! `kombo::__private`, which is not part of the stable API.
@@ -16,14 +16,17 @@ use crate::{ApiKeyProvider, Error, Region};
 
 mod call;
 mod fields;
+pub(crate) mod limiter;
 mod macros;
 mod pagination;
+mod telemetry;
 mod transport;
 
 pub use bytes::Bytes;
 pub use call::Call;
 pub use fields::Fields;
 pub use futures_core::Stream;
+pub use limiter::Limits;
 pub use macros::{display_plain, fields_builder, serde_plain, string_enum};
 pub use pagination::{Paginated, items, pages};
 
@@ -74,6 +77,8 @@ pub(crate) struct Shared {
     pub(crate) region: Region,
     pub(crate) key: KeySource,
     pub(crate) retry: RetryPolicy,
+    /// `None` when the limiter is off.
+    pub(crate) limiter: Option<limiter::Limiter>,
 }
 
 /// A configured client's state: shared configuration plus the integration a
