@@ -1,7 +1,7 @@
 //! Throughput: 20,000 relink calls, 32 in flight (`for_each_concurrent`),
 //! `kombo` against a plain reqwest client doing `.json()`,
 //! `error_for_status()`, `.json()` — the same reqwest client and loopback
-//! hyper server, in the same process, runs interleaved. Prints each run's
+//! hyper server, in the same process, interleaved in slices. Prints each run's
 //! calls per second and ratio, then the median ratio and range.
 //!
 //! `cargo bench --bench throughput` (runs: `BENCH_THROUGHPUT_RUNS`, default 5;
@@ -97,8 +97,30 @@ async fn with_kombo(kombo: &Kombo) -> usize {
         .len()
 }
 
-/// Seconds for `calls` calls, `IN_FLIGHT` at a time.
-async fn timed<F, Fut>(calls: usize, call: F) -> Duration
+/// CPU time of every thread of this process so far (server and client
+/// alike), in ns: less sensitive than wall time to other work on the machine.
+fn cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Wall and CPU time for `calls` calls, `IN_FLIGHT` at a time.
+async fn timed<F, Fut>(calls: usize, call: F) -> (Duration, u64)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = usize>,
+{
+    let cpu = cpu_ns();
+    let wall = wall(calls, call).await;
+    (wall, cpu_ns().saturating_sub(cpu))
+}
+
+async fn wall<F, Fut>(calls: usize, call: F) -> Duration
 where
     F: Fn() -> Fut,
     Fut: Future<Output = usize>,
@@ -146,6 +168,32 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // For profiling one side: BENCH_THROUGHPUT_ONLY=kombo or =reqwest.
+    let only = std::env::var("BENCH_THROUGHPUT_ONLY").ok();
+    if let Some(only) = only {
+        rt.block_on(async {
+            let address = server().await;
+            let base = format!("http://{address}/v1");
+            let url = format!("{base}/integrations/{ID}/relink");
+            let http = kombo::http_client_builder().build().unwrap();
+            let kombo = Kombo::builder()
+                .api_key("bench-key")
+                .base_url(&base)
+                .http_client(http.clone())
+                .build()
+                .unwrap();
+            let (elapsed, cpu) = if only == "kombo" {
+                timed(calls, || with_kombo(&kombo)).await
+            } else {
+                timed(calls, || by_hand(&http, &url)).await
+            };
+            println!(
+                "{only}: {calls} calls in {elapsed:?}, {:.1} µs CPU per call",
+                cpu as f64 / calls as f64 / 1e3
+            );
+        });
+        return;
+    }
     let ratios = rt.block_on(async {
         let address = server().await;
         let base = format!("http://{address}/v1");
@@ -159,27 +207,53 @@ fn main() {
             .build()
             .unwrap();
         // Warm the pool and the allocator.
-        timed(calls.min(2_000), || by_hand(&http, &url)).await;
-        timed(calls.min(2_000), || with_kombo(&kombo)).await;
+        wall(calls.min(2_000), || by_hand(&http, &url)).await;
+        wall(calls.min(2_000), || with_kombo(&kombo)).await;
         let mut ratios = Vec::new();
+        // Each run alternates the two clients in 10 slices, so drift on a
+        // shared machine (other builds) falls on both alike.
+        let slice = (calls / 10).max(1);
         for run in 1..=runs {
-            let anchor = timed(calls, || by_hand(&http, &url)).await;
-            let ours = timed(calls, || with_kombo(&kombo)).await;
+            let (mut anchor, mut ours) = (Duration::ZERO, Duration::ZERO);
+            let (mut anchor_cpu, mut ours_cpu) = (0u64, 0u64);
+            // Who goes first alternates too: the second of a pair inherits
+            // the first's connections, allocator and cache state.
+            for i in 0..10 {
+                for kombo_now in [i % 2 == 0, i % 2 == 1] {
+                    if kombo_now {
+                        let (wall, cpu) = timed(slice, || with_kombo(&kombo)).await;
+                        (ours, ours_cpu) = (ours + wall, ours_cpu + cpu);
+                    } else {
+                        let (wall, cpu) = timed(slice, || by_hand(&http, &url)).await;
+                        (anchor, anchor_cpu) = (anchor + wall, anchor_cpu + cpu);
+                    }
+                }
+            }
+            let done = (slice * 10) as f64;
             let ratio = anchor.as_secs_f64() / ours.as_secs_f64();
+            let cpu_ratio = anchor_cpu as f64 / ours_cpu.max(1) as f64;
             println!(
-                "run {run}: reqwest {:.0} calls/s, kombo {:.0} calls/s, throughput ratio {ratio:.3}",
-                calls as f64 / anchor.as_secs_f64(),
-                calls as f64 / ours.as_secs_f64(),
+                "run {run}: reqwest {:.0} calls/s, kombo {:.0} calls/s, throughput ratio {ratio:.3}; CPU per call {:.1} µs vs {:.1} µs, ratio {cpu_ratio:.3}",
+                done / anchor.as_secs_f64(),
+                done / ours.as_secs_f64(),
+                anchor_cpu as f64 / done / 1e3,
+                ours_cpu as f64 / done / 1e3,
             );
-            ratios.push(ratio);
+            ratios.push((ratio, cpu_ratio));
         }
         ratios
     });
-    let (low, high) = ratios
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-    println!(
-        "throughput, {calls} calls, {IN_FLIGHT} in flight: kombo / reqwest = {:.3} (median of {runs}; range {low:.3}-{high:.3})",
-        median(ratios)
-    );
+    for (what, pick) in [("throughput", 0), ("CPU per call", 1)] {
+        let values: Vec<f64> = ratios
+            .iter()
+            .map(|r| if pick == 0 { r.0 } else { r.1 })
+            .collect();
+        let (low, high) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+        println!(
+            "{what}, {calls} calls, {IN_FLIGHT} in flight: reqwest / kombo = {:.3} (median of {runs}; range {low:.3}-{high:.3})",
+            median(values)
+        );
+    }
 }

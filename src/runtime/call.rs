@@ -170,11 +170,14 @@ impl<'a> Call<'a> {
 
     /// Sends the call and decodes the success body as `T`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        // Boxed: the attempt loop's state is kilobytes, and a caller's
+        // executor (`for_each_concurrent`, `join_all`, a spawned task) would
+        // otherwise allocate and copy it with every call future.
         let Success {
             status,
             headers,
             body,
-        } = self.execute().await?;
+        } = Box::pin(self.execute()).await?;
         match serde_json::from_slice::<T>(&body) {
             Ok(value) => Ok(Response::new(status, headers, value)),
             Err(e) => {
@@ -198,7 +201,7 @@ impl<'a> Call<'a> {
     pub async fn send_empty(self) -> Result<Response<()>, Error> {
         let Success {
             status, headers, ..
-        } = self.execute().await?;
+        } = Box::pin(self.execute()).await?;
         Ok(Response::new(status, headers, ()))
     }
 

@@ -35,6 +35,14 @@ struct Received {
 
 impl Received {
     fn into_result(self) -> Result<Success, Error> {
+        // A success needs no error built (and no copy of its headers).
+        if matches!(self.verdict, Verdict::Success) {
+            return Ok(Success {
+                status: self.status,
+                headers: self.headers,
+                body: self.body,
+            });
+        }
         match Error::from_response(self.status, self.headers.clone(), &self.body, &self.verdict) {
             None => Ok(Success {
                 status: self.status,
@@ -202,9 +210,10 @@ fn clone_without_body(template: &Request) -> Request {
 }
 
 async fn send_once(client: &reqwest::Client, request: Request) -> reqwest::Result<Received> {
-    let response = client.execute(request).await?;
+    let mut response = client.execute(request).await?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Reading the body whole needs no headers: they are moved, not copied.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     let verdict = Verdict::of(status, &body);
     Ok(Received {
