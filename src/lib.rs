@@ -27,6 +27,7 @@ mod client;
 mod envelope;
 mod error;
 mod error_code;
+mod limits;
 mod rate_limit;
 mod region;
 mod response;
@@ -75,11 +76,12 @@ pub use client::{
 };
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorCode, ErrorFamily, UnexpectedResponse};
 pub use generated::*;
+pub use limits::Limits;
 pub use rate_limit::{RateLimit, retry_after};
 pub use region::Region;
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use runtime::{CallOptions, Limits};
+pub use runtime::CallOptions;
 
 /// What code generated into another crate (a client of another spec on this
 /// runtime) refers to. Not part of the stable API: it changes with the

@@ -23,91 +23,14 @@ use reqwest::header::HeaderMap;
 use tokio::sync::Notify;
 
 use super::Operation;
-use crate::Error;
 use crate::rate_limit::RateLimit;
+use crate::{Error, Limits};
 
 /// The longest `ratelimit-reset` the limiter holds calls for: a wrong header
 /// must not stop an integration for days (longer waits fail fast anyway).
 const MAX_BLOCK: Duration = Duration::from_secs(3600);
 /// How often the map of integrations is swept for quiet ones, at most.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
-
-/// How the client paces itself to Kombo's limits (on by default):
-/// `Kombo::builder().limits(Limits::default().max_in_flight(10))`.
-///
-/// ```
-/// use kombo::Limits;
-/// let limits = Limits::default().max_in_flight(10);
-/// assert!(limits.enabled());
-/// assert!(!Limits::disabled().enabled());
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    enabled: bool,
-    max_in_flight: Option<usize>,
-    wait_for_rate_limit: bool,
-    forget_after: Duration,
-    max_integrations: usize,
-}
-
-impl Default for Limits {
-    /// 30 action calls in flight per integration until Kombo states its
-    /// `Concurrency-Limit`; calls held while `ratelimit-remaining` is 0;
-    /// integrations idle for 10 minutes forgotten, at most 10,000 remembered.
-    fn default() -> Self {
-        Limits {
-            enabled: true,
-            max_in_flight: Some(30),
-            wait_for_rate_limit: true,
-            forget_after: Duration::from_secs(600),
-            max_integrations: 10_000,
-        }
-    }
-}
-
-impl Limits {
-    /// No limiter: every call is sent at once (Kombo's 429s are still retried).
-    pub fn disabled() -> Self {
-        Limits {
-            enabled: false,
-            ..Limits::default()
-        }
-    }
-
-    /// Action calls in flight per integration before Kombo has stated its
-    /// `Concurrency-Limit` (default 30; at least 1). `None`: not gated until
-    /// the server says. Once it has, its limit applies.
-    pub fn max_in_flight(mut self, limit: impl Into<Option<usize>>) -> Self {
-        self.max_in_flight = limit.into().map(|n| n.max(1));
-        self
-    }
-
-    /// Hold calls while `ratelimit-remaining` is 0 (on by default); off, they
-    /// are sent and Kombo's 429 is retried.
-    pub fn wait_for_rate_limit(mut self, wait: bool) -> Self {
-        self.wait_for_rate_limit = wait;
-        self
-    }
-
-    /// Forget what was learned about an integration with no call for this
-    /// long (default 10 minutes).
-    pub fn forget_after(mut self, idle: Duration) -> Self {
-        self.forget_after = idle;
-        self
-    }
-
-    /// Most integrations remembered (default 10,000; ones with calls in
-    /// flight are kept beyond it).
-    pub fn max_integrations(mut self, count: usize) -> Self {
-        self.max_integrations = count.max(1);
-        self
-    }
-
-    /// Whether the limiter is on.
-    pub fn enabled(&self) -> bool {
-        self.enabled
-    }
-}
 
 const READ: usize = 0;
 const ACTION: usize = 1;
@@ -390,101 +313,5 @@ impl Admission<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const POST: Operation = Operation {
-        id: "create_absence",
-        spec_id: "PostHrisAbsences",
-        tag: "hris",
-        method: "POST",
-        path: "/hris/absences",
-        scoped_headers: &[],
-        request_content_type: None,
-    };
-
-    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (name, value) in pairs {
-            h.insert(*name, value.parse().unwrap());
-        }
-        h
-    }
-
-    #[tokio::test]
-    async fn the_gate_follows_the_servers_limit_and_what_it_says_is_left() {
-        let limiter = Limiter::new(Limits::default().max_in_flight(2)).unwrap();
-        let a = limiter.admission(&POST, Some("personio:1"));
-        let (start, budget) = (Instant::now(), Duration::from_secs(5));
-        let p1 = a.admit(start, budget).await.unwrap();
-        let _p2 = a.admit(start, budget).await.unwrap();
-        assert!(a.state.try_take().is_none(), "default of 2 in flight");
-        a.observe(
-            &headers(&[("concurrency-limit", "5"), ("concurrency-remaining", "3")]),
-            &p1,
-        );
-        assert_eq!(a.state.limit.load(Ordering::Relaxed), 5);
-        // Another process uses 2 of the 5: room for ours (2) + 1.
-        a.observe(
-            &headers(&[("concurrency-limit", "5"), ("concurrency-remaining", "1")]),
-            &p1,
-        );
-        assert_eq!(a.state.limit.load(Ordering::Relaxed), 3);
-        a.observe(
-            &headers(&[("concurrency-limit", "99999999999999999999999")]),
-            &p1,
-        );
-        assert_eq!(a.state.limit.load(Ordering::Relaxed), 3, "garbage ignored");
-    }
-
-    #[tokio::test]
-    async fn an_exhausted_window_fails_fast_past_the_budget() {
-        let limiter = Limiter::new(Limits::default()).unwrap();
-        let a = limiter.admission(&POST, None);
-        let p = a
-            .admit(Instant::now(), Duration::from_secs(5))
-            .await
-            .unwrap();
-        assert!(!p.counted, "unscoped and no limit known: not gated");
-        a.observe(
-            &headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "60")]),
-            &p,
-        );
-        drop(p);
-        let e = match a.admit(Instant::now(), Duration::from_secs(5)).await {
-            Err(e) => e,
-            Ok(_) => panic!("admitted"),
-        };
-        let wait = e.retry_after().unwrap();
-        assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60));
-        // Reads have their own window.
-        let get = Operation {
-            method: "GET",
-            ..POST
-        };
-        let r = limiter.admission(&get, None);
-        assert!(r.admit(Instant::now(), Duration::ZERO).await.is_ok());
-    }
-
-    #[test]
-    fn quiet_integrations_are_forgotten_and_the_count_is_capped() {
-        let limiter = Limiter::new(Limits::default().max_integrations(3)).unwrap();
-        let busy = limiter.admission(&POST, Some("busy"));
-        for i in 0..10 {
-            let _ = limiter.admission(&POST, Some(&format!("quiet:{i}")));
-        }
-        assert_eq!(limiter.remembered(), 3);
-        let keys = limiter.keys.lock().unwrap();
-        assert!(keys.map.contains_key("busy"), "a key in use is kept");
-        drop(keys);
-        drop(busy);
-        let limiter = Limiter::new(Limits::default().forget_after(Duration::ZERO)).unwrap();
-        for i in 0..10 {
-            let _ = limiter.admission(&POST, Some(&format!("quiet:{i}")));
-        }
-        let mut keys = limiter.keys.lock().unwrap();
-        let now = limiter.now() + SWEEP_EVERY.as_nanos() as u64;
-        limiter.sweep(&mut keys, now);
-        assert!(keys.map.is_empty());
-    }
-}
+#[path = "limiter_tests.rs"]
+mod tests;

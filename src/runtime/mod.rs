@@ -26,7 +26,6 @@ pub use bytes::Bytes;
 pub use call::Call;
 pub use fields::Fields;
 pub use futures_core::Stream;
-pub use limiter::Limits;
 pub use macros::{display_plain, fields_builder, serde_plain, string_enum};
 pub use pagination::{Paginated, items, pages};
 
