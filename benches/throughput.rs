@@ -8,8 +8,10 @@
 //! calls: `BENCH_THROUGHPUT_CALLS`, default 20,000); `-- --test` runs one
 //! small round (CI smoke).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -19,6 +21,53 @@ use kombo::{Kombo, RetryPolicy};
 
 const RESPONSE: &str = r#"{"status":"success","data":{"link":"https://connect.kombo.dev/v1?token=embedded_0123456789abcdef"}}"#;
 const IN_FLIGHT: usize = 32;
+
+/// Counts allocations (the profile's top entries are malloc, free and memmove):
+/// deterministic where wall and CPU time are not on a shared machine.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATED: AtomicU64 = AtomicU64::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations and bytes allocated per call (server and client alike).
+async fn allocations<F, Fut>(calls: usize, call: F) -> (f64, f64)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = usize>,
+{
+    let (n, bytes) = (
+        ALLOCATIONS.load(Ordering::Relaxed),
+        ALLOCATED.load(Ordering::Relaxed),
+    );
+    wall(calls, call).await;
+    let per = |now: u64, then: u64| (now - then) as f64 / calls as f64;
+    (
+        per(ALLOCATIONS.load(Ordering::Relaxed), n),
+        per(ALLOCATED.load(Ordering::Relaxed), bytes),
+    )
+}
 const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
 
 async fn server() -> SocketAddr {
@@ -212,6 +261,11 @@ fn main() {
         let mut ratios = Vec::new();
         // Each run alternates the two clients in 10 slices, so drift on a
         // shared machine (other builds) falls on both alike.
+        let (a_n, a_bytes) = allocations(1_000, || by_hand(&http, &url)).await;
+        let (k_n, k_bytes) = allocations(1_000, || with_kombo(&kombo)).await;
+        println!(
+            "allocations per call: reqwest {a_n:.1} ({a_bytes:.0} bytes), kombo {k_n:.1} ({k_bytes:.0} bytes)"
+        );
         let slice = (calls / 10).max(1);
         for run in 1..=runs {
             let (mut anchor, mut ours) = (Duration::ZERO, Duration::ZERO);

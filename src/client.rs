@@ -244,6 +244,10 @@ impl KomboBuilder {
             }
         };
         let base_url = region.base_url().trim_end_matches('/').to_owned();
+        let bearer = match &key {
+            KeySource::Fixed(key) => crate::runtime::bearer(key),
+            KeySource::Provider(_) => None,
+        };
         Ok(Kombo {
             core: Core {
                 shared: Arc::new(Shared {
@@ -251,6 +255,7 @@ impl KomboBuilder {
                     base_url,
                     region,
                     key,
+                    bearer,
                     retry: self.retry.unwrap_or_default(),
                     limiter: Limiter::new(self.limits.unwrap_or_default()),
                 }),

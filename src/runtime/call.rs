@@ -6,7 +6,7 @@
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -275,28 +275,34 @@ impl<'a> Call<'a> {
                 None => {}
             }
         }
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())).map_err(|_| {
+        let auth = match &core.shared.bearer {
+            // A fixed key's header, built once: cloning it is a reference count.
+            Some(bearer) => bearer.clone(),
+            None => super::bearer(key).ok_or_else(|| {
                 Error::InvalidRequest(
                     "the API key contains characters not allowed in an HTTP header".to_owned(),
                 )
-            })?;
-        auth.set_sensitive(true);
+            })?,
+        };
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let method = reqwest::Method::from_bytes(operation.method.as_bytes())
             .map_err(|_| invalid(operation, "not an HTTP method"))?;
-        let mut builder = core.shared.http.request(method, url).headers(headers);
+        let mut builder = core.shared.http.request(method, url);
         if !query.is_empty() {
             builder = builder.query(&query);
         }
         if let Some((bytes, content_type)) = body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+            headers.insert(CONTENT_TYPE, content_type);
+            builder = builder.body(bytes);
         }
         if let Some(timeout) = options.timeout {
             builder = builder.timeout(timeout);
         }
-        let request = builder.build().map_err(|e| invalid(operation, e))?;
+        let mut request = builder.build().map_err(|e| invalid(operation, e))?;
+        // The builder adds no headers of its own (the client's defaults are
+        // added when sent): the map is handed over, not copied entry by entry.
+        *request.headers_mut() = headers;
         let policy = options.retry.as_ref().unwrap_or(&core.shared.retry);
         let admission = core
             .shared

@@ -75,9 +75,22 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) region: Region,
     pub(crate) key: KeySource,
+    /// `Authorization` for a fixed key (`None` with a provider, or when the
+    /// key cannot be a header value: each call then reports it).
+    pub(crate) bearer: Option<reqwest::header::HeaderValue>,
     pub(crate) retry: RetryPolicy,
     /// `None` when the limiter is off.
     pub(crate) limiter: Option<limiter::Limiter>,
+}
+
+/// `Bearer <key>` as a sensitive header value, shared rather than copied by
+/// clones (`None` if the key holds characters a header cannot).
+pub(crate) fn bearer(key: &SecretString) -> Option<reqwest::header::HeaderValue> {
+    use secrecy::ExposeSecret;
+    let text = format!("Bearer {}", key.expose_secret());
+    let mut value = reqwest::header::HeaderValue::from_maybe_shared(Bytes::from(text)).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// A configured client's state: shared configuration plus the integration a
