@@ -10,6 +10,7 @@ export CARGO_TERM_COLOR=never
 
 if [ "${1:-}" = "--smoke" ]; then
   cargo bench -q --bench call -- --test
+  cargo bench -q --bench throughput -- --test
   cargo bench -q -p kombo-codegen --bench generate -- --test
   exit 0
 fi

@@ -6,8 +6,9 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::api_key::{ApiKeyProvider, AsyncFn, BoxError, SyncFn};
+use crate::runtime::limiter::Limiter;
 use crate::runtime::{Core, KeySource, Shared};
-use crate::{Error, Region, RetryPolicy};
+use crate::{Error, Limits, Region, RetryPolicy};
 
 /// Environment variable read when no key is given to the builder.
 pub const API_KEY_ENV: &str = "KOMBO_API_KEY";
@@ -92,6 +93,7 @@ pub struct KomboBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    limits: Option<Limits>,
     http_client: Option<reqwest::Client>,
     user_agent: Option<String>,
 }
@@ -108,6 +110,7 @@ impl std::fmt::Debug for KomboBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -187,6 +190,14 @@ impl KomboBuilder {
         self
     }
 
+    /// How the client paces itself to Kombo's concurrency and rate limits
+    /// (default: [`Limits::default`]); [`Limits::disabled`] turns it off.
+    /// Clones and scoped clients of the built client share one limiter.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
     /// Extra text appended to the user agent (`kombo-rs/<version> <extra>`).
     pub fn user_agent(mut self, extra: impl Into<String>) -> Self {
         self.user_agent = Some(extra.into());
@@ -238,6 +249,10 @@ impl KomboBuilder {
             }
         };
         let base_url = region.base_url().trim_end_matches('/').to_owned();
+        let bearer = match &key {
+            KeySource::Fixed(key) => crate::runtime::bearer(key),
+            KeySource::Provider(_) => None,
+        };
         Ok(Kombo {
             core: Core {
                 shared: Arc::new(Shared {
@@ -245,7 +260,9 @@ impl KomboBuilder {
                     base_url,
                     region,
                     key,
+                    bearer,
                     retry: self.retry.unwrap_or_default(),
+                    limiter: Limiter::new(self.limits.unwrap_or_default()),
                 }),
                 integration_id: None,
             },

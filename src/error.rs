@@ -77,6 +77,23 @@ pub enum Error {
     /// The API key provider failed; nothing was sent.
     #[error("the API key provider failed: {0}")]
     ApiKey(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Kombo said its rate-limit window is used up (`ratelimit-remaining:
+    /// 0`) until past the call's time budget: nothing was sent. Try again
+    /// after `retry_after`.
+    #[error("not sent: Kombo's rate limit resets in {retry_after:?}, past the call's time budget")]
+    RateLimited {
+        /// How long until the window resets.
+        retry_after: Duration,
+    },
+    /// No slot under the integration's concurrency limit freed within the
+    /// call's time budget: nothing was sent.
+    #[error(
+        "not sent: no slot under Kombo's concurrency limit freed within the call's time budget (waited {waited:?})"
+    )]
+    ConcurrencyLimited {
+        /// How long the call waited for a slot.
+        waited: Duration,
+    },
     /// The client could not be configured.
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -131,7 +148,11 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedResponse(e) => e.status,
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) | Error::Config(_) | Error::ApiKey(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::ApiKey(_)
+            | Error::RateLimited { .. }
+            | Error::ConcurrencyLimited { .. } => None,
         }
     }
 
@@ -161,18 +182,24 @@ impl Error {
     }
 
     /// Whether retrying the same request later is safe and may succeed:
-    /// the retryable codes, a 503 without a Kombo body, a failed connection.
+    /// the retryable codes, a 503 without a Kombo body, a failed connection,
+    /// a call the limiter held back (nothing was sent).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => retryable_response(Some(e.status), Some(e.raw_code.as_deref())),
             Error::UnexpectedResponse(e) => retryable_response(e.status, None),
             Error::Transport(e) => e.is_connect(),
+            Error::RateLimited { .. } | Error::ConcurrencyLimited { .. } => true,
             Error::InvalidRequest(_) | Error::Config(_) | Error::ApiKey(_) => false,
         }
     }
 
-    /// How long the server asked to wait (`Retry-After`, else `ratelimit-reset`).
+    /// How long the server asked to wait (`Retry-After`, else
+    /// `ratelimit-reset`; for [`Error::RateLimited`], the wait it learned).
     pub fn retry_after(&self) -> Option<Duration> {
+        if let Error::RateLimited { retry_after } = self {
+            return Some(*retry_after);
+        }
         server_wait(self.headers()?)
     }
 

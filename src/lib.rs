@@ -3,7 +3,7 @@
 //! The operations and their types are generated at build time from the
 //! vendored OpenAPI document (`openapi/kombo.yaml`) by `kombo-codegen`; this
 //! crate adds regions, authentication, one error type with Kombo's error
-//! codes, retries and tracing.
+//! codes, retries, a client-side limiter and OpenTelemetry-shaped tracing.
 //!
 //! ```no_run
 //! use kombo::general::create_reconnection_link::LinkType;
@@ -28,6 +28,7 @@ mod constant;
 mod envelope;
 mod error;
 mod error_code;
+mod limits;
 mod rate_limit;
 mod region;
 mod response;
@@ -77,6 +78,7 @@ pub use client::{
 pub use constant::Bool;
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorFamily, UnexpectedResponse};
 pub use generated::*;
+pub use limits::Limits;
 pub use rate_limit::{RateLimit, retry_after};
 pub use response::Response;
 pub use retry::RetryPolicy;

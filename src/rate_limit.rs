@@ -3,7 +3,13 @@
 
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
+
+const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+const CONCURRENCY_LIMIT: HeaderName = HeaderName::from_static("concurrency-limit");
+const CONCURRENCY_REMAINING: HeaderName = HeaderName::from_static("concurrency-remaining");
 
 /// Kombo's rate-limit and concurrency headers, on errors and on successes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,18 +31,29 @@ impl RateLimit {
     ///
     /// Works on any response: `RateLimit::from_headers(response.headers())`.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let number = |name: &str| {
+        // Looked up on every response (the limiter reads them): by name
+        // constants, not by strings parsed into header names each time.
+        let number = |name: &HeaderName| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
         RateLimit {
-            limit: number("ratelimit-limit"),
-            remaining: number("ratelimit-remaining"),
-            reset: number("ratelimit-reset").map(Duration::from_secs),
-            concurrency_limit: number("concurrency-limit"),
-            concurrency_remaining: number("concurrency-remaining"),
+            limit: number(&LIMIT),
+            remaining: number(&REMAINING),
+            reset: number(&RESET).map(Duration::from_secs),
+            concurrency_limit: number(&CONCURRENCY_LIMIT),
+            concurrency_remaining: number(&CONCURRENCY_REMAINING),
+        }
+    }
+
+    /// How long no call of this kind should be sent: the time to the reset of
+    /// a window with nothing remaining (`ratelimit-remaining: 0`).
+    pub(crate) fn exhausted_for(&self) -> Option<Duration> {
+        match self.remaining {
+            Some(0) => self.reset,
+            _ => None,
         }
     }
 }

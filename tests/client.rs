@@ -126,10 +126,11 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
     );
     let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
     for needle in [
-        "kombo.request",
-        "operation=\"create_reconnection_link\"",
-        "attempt=1",
-        "status=401",
+        "kombo.call",
+        "kombo.operation=\"create_reconnection_link\"",
+        "kombo.attempt",
+        "http.response.status_code=401",
+        "error.code=\"PLATFORM.AUTHENTICATION_INVALID\"",
         "code=\"PLATFORM.AUTHENTICATION_INVALID\"",
         "interactionId=42",
     ] {

@@ -1,11 +1,12 @@
 //! One call, from the builder's arguments to a decoded response or a
 //! [`Error`]: the URL from the path template, query pairs and headers from
-//! the parameters, the body, authentication and scoped headers, then one
+//! the parameters, the body, authentication and scoped headers, the
+//! limiter's key (the `X-Integration-Id` sent), then one
 //! [`transport::execute`] — the only way a request is sent.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -169,11 +170,14 @@ impl<'a> Call<'a> {
 
     /// Sends the call and decodes the success body as `T`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        // Boxed: the attempt loop's state is kilobytes, and a caller's
+        // executor (`for_each_concurrent`, `join_all`, a spawned task) would
+        // otherwise allocate and copy it with every call future.
         let Success {
             status,
             headers,
             body,
-        } = self.execute().await?;
+        } = Box::pin(self.execute()).await?;
         match serde_json::from_slice::<T>(&body) {
             Ok(value) => Ok(Response::new(status, headers, value)),
             Err(e) => {
@@ -197,7 +201,7 @@ impl<'a> Call<'a> {
     pub async fn send_empty(self) -> Result<Response<()>, Error> {
         let Success {
             status, headers, ..
-        } = self.execute().await?;
+        } = Box::pin(self.execute()).await?;
         Ok(Response::new(status, headers, ()))
     }
 
@@ -238,6 +242,8 @@ impl<'a> Call<'a> {
             })?;
             headers.insert(header, value);
         }
+        // The integration the request is sent for: the limiter's key.
+        let mut integration = None;
         for scoped in operation.scoped_headers {
             let value = core
                 .integration_id
@@ -255,6 +261,7 @@ impl<'a> Call<'a> {
                         invalid(operation, format!("{:?} is not a header name", scoped.name))
                     })?;
                     headers.insert(name, value);
+                    integration = core.integration_id.as_deref();
                 }
                 None if scoped.required => {
                     return Err(invalid(
@@ -268,30 +275,49 @@ impl<'a> Call<'a> {
                 None => {}
             }
         }
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())).map_err(|_| {
+        let auth = match &core.shared.bearer {
+            // A fixed key's header, built once: cloning it is a reference count.
+            Some(bearer) => bearer.clone(),
+            None => super::bearer(key).ok_or_else(|| {
                 Error::InvalidRequest(
                     "the API key contains characters not allowed in an HTTP header".to_owned(),
                 )
-            })?;
-        auth.set_sensitive(true);
+            })?,
+        };
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let method = reqwest::Method::from_bytes(operation.method.as_bytes())
             .map_err(|_| invalid(operation, "not an HTTP method"))?;
-        let mut builder = core.shared.http.request(method, url).headers(headers);
+        let mut builder = core.shared.http.request(method, url);
         if !query.is_empty() {
             builder = builder.query(&query);
         }
         if let Some((bytes, content_type)) = body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(bytes);
+            headers.insert(CONTENT_TYPE, content_type);
+            builder = builder.body(bytes);
         }
         if let Some(timeout) = options.timeout {
             builder = builder.timeout(timeout);
         }
-        let request = builder.build().map_err(|e| invalid(operation, e))?;
+        let mut request = builder.build().map_err(|e| invalid(operation, e))?;
+        // The builder adds no headers of its own (the client's defaults are
+        // added when sent): the map is handed over, not copied entry by entry.
+        *request.headers_mut() = headers;
         let policy = options.retry.as_ref().unwrap_or(&core.shared.retry);
-        transport::execute(&core.shared.http, policy, request, operation).await
+        let admission = core
+            .shared
+            .limiter
+            .as_ref()
+            .map(|limiter| limiter.admission(operation, integration));
+        transport::execute(
+            &core.shared.http,
+            policy,
+            request,
+            operation,
+            admission,
+            integration,
+        )
+        .await
     }
 }
 

@@ -1,7 +1,7 @@
 //! What generated code calls at run time: the state a client carries
 //! ([`Core`]), each operation's static facts ([`Operation`]), one call
-//! ([`Call`]: building, sending with retries, classifying the response once,
-//! decoding), the builders' field map ([`Fields`]), pagination, and the
+//! ([`Call`]: building, sending with retries under the limiter, tracing,
+//! classifying the response once, decoding), the builders' field map ([`Fields`]), pagination, and the
 //! macros that stand in for typify's per-type boilerplate. Private to the
 //! crate; code generated into another crate reaches it through
 //! `kombo::__private`, which is not part of the stable API.
@@ -16,8 +16,10 @@ use crate::{ApiKeyProvider, Error, Region};
 
 mod call;
 mod fields;
+pub(crate) mod limiter;
 mod macros;
 mod pagination;
+mod telemetry;
 mod transport;
 
 pub use bytes::Bytes;
@@ -74,7 +76,22 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) region: Region,
     pub(crate) key: KeySource,
+    /// `Authorization` for a fixed key (`None` with a provider, or when the
+    /// key cannot be a header value: each call then reports it).
+    pub(crate) bearer: Option<reqwest::header::HeaderValue>,
     pub(crate) retry: RetryPolicy,
+    /// `None` when the limiter is off.
+    pub(crate) limiter: Option<limiter::Limiter>,
+}
+
+/// `Bearer <key>` as a sensitive header value, shared rather than copied by
+/// clones (`None` if the key holds characters a header cannot).
+pub(crate) fn bearer(key: &SecretString) -> Option<reqwest::header::HeaderValue> {
+    use secrecy::ExposeSecret;
+    let text = format!("Bearer {}", key.expose_secret());
+    let mut value = reqwest::header::HeaderValue::from_maybe_shared(Bytes::from(text)).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// A configured client's state: shared configuration plus the integration a

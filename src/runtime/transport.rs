@@ -1,10 +1,10 @@
-//! Sending: the attempts of one call with retries (backon) inside one
-//! tracing span. Each response is read whole and classified once
+//! Sending: the attempts of one call with retries (backon), each admitted
+//! by the limiter and traced in its own span (`telemetry`). Each response is read whole and classified once
 //! ([`Verdict`]); a success goes back to its decoder, anything else becomes
 //! the call's [`Error`] here.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::Retryable;
 use bytes::Bytes;
@@ -12,7 +12,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Request, StatusCode};
 use tracing::Instrument;
 
-use super::Operation;
+use super::limiter::Admission;
+use super::{Operation, telemetry};
 use crate::Error;
 use crate::envelope::Verdict;
 use crate::retry::RetryPolicy;
@@ -34,6 +35,14 @@ struct Received {
 
 impl Received {
     fn into_result(self) -> Result<Success, Error> {
+        // A success needs no error built (and no copy of its headers).
+        if matches!(self.verdict, Verdict::Success) {
+            return Ok(Success {
+                status: self.status,
+                headers: self.headers,
+                body: self.body,
+            });
+        }
         match Error::from_response(self.status, self.headers.clone(), &self.body, &self.verdict) {
             None => Ok(Success {
                 status: self.status,
@@ -53,46 +62,56 @@ enum Attempt {
     Connect(reqwest::Error),
     /// Any other transport failure: not retried (the request may have been processed).
     Fatal(reqwest::Error),
+    /// The limiter held the attempt back past the budget: nothing was sent.
+    Refused(Error),
 }
 
-/// Runs the attempts of one call inside a `kombo.request` span.
+/// What every attempt of one call shares.
+struct Context<'a> {
+    client: &'a reqwest::Client,
+    policy: &'a RetryPolicy,
+    operation: &'static Operation,
+    admission: Option<Admission<'a>>,
+    /// The start of the call's one time budget (limiter waits and retries).
+    started: Instant,
+}
+
+/// Runs the attempts of one call inside its `kombo.call` span.
 pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: &RetryPolicy,
     request: Request,
     operation: &'static Operation,
+    admission: Option<Admission<'_>>,
+    integration: Option<&str>,
 ) -> Result<Success, Error> {
-    let span = tracing::info_span!(
-        "kombo.request",
-        operation = operation.id,
-        method = operation.method,
-        attempt = tracing::field::Empty,
-        status = tracing::field::Empty,
-        log_url = tracing::field::Empty,
-    );
-    let outcome = attempts(client, policy, request).instrument(span).await;
-    match outcome {
+    let span = telemetry::call_span(operation, integration);
+    let context = Context {
+        client,
+        policy,
+        operation,
+        admission,
+        started: Instant::now(),
+    };
+    let outcome = attempts(&context, request).instrument(span.clone()).await;
+    let result = match outcome {
         Ok(received) => received.into_result(),
         Err(Attempt::Retryable(received, _)) => received.into_result(),
         Err(Attempt::Connect(e)) | Err(Attempt::Fatal(e)) => Err(Error::Transport(e)),
+        Err(Attempt::Refused(e)) => Err(e),
+    };
+    if let Err(e) = &result {
+        telemetry::call_failed(&span, e);
     }
+    result
 }
 
-async fn attempts(
-    client: &reqwest::Client,
-    policy: &RetryPolicy,
-    request: Request,
-) -> Result<Received, Attempt> {
-    let span = tracing::Span::current();
+async fn attempts(context: &Context<'_>, request: Request) -> Result<Received, Attempt> {
+    let policy = context.policy;
     // A body that cannot be cloned (a stream) is sent once.
     let template = match request.try_clone() {
         Some(template) if policy.enabled() => template,
-        _ => {
-            span.record("attempt", 1);
-            return send_once(client, request, &span)
-                .await
-                .map_err(classify_error);
-        }
+        _ => return context.attempt(request, 1).await,
     };
     let count = AtomicU32::new(0);
     // The first attempt sends the request itself; only retries clone it.
@@ -104,13 +123,10 @@ async fn attempts(
                 .try_clone()
                 .unwrap_or_else(|| clone_without_body(&template))
         });
-        let (count, span) = (&count, &span);
+        let count = &count;
         async move {
             let n = count.fetch_add(1, Ordering::Relaxed) + 1;
-            span.record("attempt", n);
-            let received = send_once(client, request, span)
-                .await
-                .map_err(classify_error)?;
+            let received = context.attempt(request, n).await?;
             match policy.decision(received.status, &received.verdict, &received.headers) {
                 Some(wait) => Err(Attempt::Retryable(Box::new(received), wait)),
                 None => Ok(received),
@@ -118,14 +134,14 @@ async fn attempts(
         }
     };
     let max_wait = policy.max_retry_after;
-    let started = std::time::Instant::now();
+    let started = context.started;
     attempt
         .retry(policy.backoff())
         .sleep(tokio::time::sleep)
         .when(|e| match e {
             Attempt::Retryable(_, wait) => wait.is_none_or(|w| w <= max_wait),
             Attempt::Connect(_) => policy.retry_connect_errors,
-            Attempt::Fatal(_) => false,
+            Attempt::Fatal(_) | Attempt::Refused(_) => false,
         })
         .adjust(|e, backoff| {
             let wait = match (e, backoff) {
@@ -145,6 +161,37 @@ async fn attempts(
         .await
 }
 
+impl Context<'_> {
+    /// Attempt `n`: admitted by the limiter, sent in its own span, read
+    /// whole; the limiter learns from the response before the slot is freed.
+    async fn attempt(&self, request: Request, n: u32) -> Result<Received, Attempt> {
+        let permit = match &self.admission {
+            Some(admission) => Some(
+                admission
+                    .admit(self.started, self.policy.max_elapsed)
+                    .await
+                    .map_err(Attempt::Refused)?,
+            ),
+            None => None,
+        };
+        let trace = telemetry::attempt(self.operation, request.url(), n);
+        let sent = send_once(self.client, request)
+            .instrument(trace.span.clone())
+            .await;
+        match &sent {
+            Ok(received) => {
+                trace.response(self.operation, received.status, &received.verdict);
+                if let (Some(admission), Some(permit)) = (&self.admission, &permit) {
+                    admission.observe(&received.headers, permit);
+                }
+            }
+            Err(e) => trace.failure(self.operation, e),
+        }
+        drop(permit);
+        sent.map_err(classify_error)
+    }
+}
+
 fn classify_error(e: reqwest::Error) -> Attempt {
     if e.is_connect() {
         Attempt::Connect(e)
@@ -162,31 +209,13 @@ fn clone_without_body(template: &Request) -> Request {
     request
 }
 
-async fn send_once(
-    client: &reqwest::Client,
-    request: Request,
-    span: &tracing::Span,
-) -> reqwest::Result<Received> {
-    let response = client.execute(request).await?;
+async fn send_once(client: &reqwest::Client, request: Request) -> reqwest::Result<Received> {
+    let mut response = client.execute(request).await?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Reading the body whole needs no headers: they are moved, not copied.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     let verdict = Verdict::of(status, &body);
-    span.record("status", status.as_u16());
-    match &verdict {
-        Verdict::Api(error) => {
-            if let Some(log_url) = &error.log_url {
-                span.record("log_url", log_url.as_str());
-            }
-            tracing::info!(
-                status = status.as_u16(),
-                code = error.code.as_deref().unwrap_or("none"),
-                log_url = error.log_url.as_deref().unwrap_or("none"),
-                "Kombo API error"
-            );
-        }
-        _ => tracing::debug!(status = status.as_u16(), "Kombo response"),
-    }
     Ok(Received {
         status,
         headers,

@@ -19,6 +19,7 @@ mod builder;
 mod docs;
 pub mod error_codes;
 mod fields;
+mod pagination;
 pub mod region;
 
 pub use fields::{WireField, wire_fields};

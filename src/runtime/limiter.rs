@@ -1,0 +1,317 @@
+//! The client-side limiter: before each attempt, per integration, no action
+//! call past Kombo's concurrency limit and no call while Kombo has said the
+//! rate-limit window is used up. [`Limits`] configures it; [`Limiter`] is
+//! the state every clone of a client shares.
+//!
+//! The key is what the request carries: the `X-Integration-Id` a scoped
+//! client sends, or one key for everything sent without it. Action calls
+//! (any method but GET, HEAD and OPTIONS) pass a gate sized by the last
+//! `Concurrency-Limit` seen, narrowed by `Concurrency-Remaining` when other
+//! processes use part of it; before the server has said, scoped action calls
+//! use [`Limits::max_in_flight`] and unscoped ones are not gated, so a plain
+//! call pays two atomic loads and takes no lock. `ratelimit-remaining: 0`
+//! holds the same kind of call (reads or actions) of that key until
+//! `ratelimit-reset`, within the call's time budget.
+
+use std::collections::HashMap;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+use tokio::sync::Notify;
+
+use super::Operation;
+use crate::rate_limit::RateLimit;
+use crate::{Error, Limits};
+
+/// The longest `ratelimit-reset` the limiter holds calls for: a wrong header
+/// must not stop an integration for days (longer waits fail fast anyway).
+const MAX_BLOCK: Duration = Duration::from_secs(3600);
+/// How often the map of integrations is swept for quiet ones, at most.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+const READ: usize = 0;
+const ACTION: usize = 1;
+
+/// What one key has learned, shared by its calls.
+pub(crate) struct KeyState {
+    /// Gate size; 0 while unknown (not gated). Read without the lock.
+    limit: AtomicUsize,
+    in_flight: Mutex<usize>,
+    freed: Notify,
+    /// Per kind (read, action): no call before this many ns after the epoch.
+    blocked_until: [AtomicU64; 2],
+    last_used: AtomicU64,
+}
+
+impl KeyState {
+    fn new(limit: usize, now: u64) -> Self {
+        KeyState {
+            limit: AtomicUsize::new(limit),
+            in_flight: Mutex::new(0),
+            freed: Notify::new(),
+            blocked_until: [AtomicU64::new(0), AtomicU64::new(0)],
+            last_used: AtomicU64::new(now),
+        }
+    }
+
+    fn count(&self) -> MutexGuard<'_, usize> {
+        // The count stays consistent even if a holder panicked.
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A slot if one is free now: `Some(counted)`.
+    fn try_take(&self) -> Option<bool> {
+        let mut in_flight = self.count();
+        match self.limit.load(Ordering::Acquire) {
+            0 => Some(false),
+            limit if *in_flight < limit => {
+                *in_flight += 1;
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    async fn take(&self) -> bool {
+        loop {
+            let mut freed = pin!(self.freed.notified());
+            // Registered before the check, so a release in between is not missed.
+            freed.as_mut().enable();
+            if let Some(counted) = self.try_take() {
+                return counted;
+            }
+            freed.await;
+        }
+    }
+
+    fn release(&self) {
+        let mut in_flight = self.count();
+        *in_flight = in_flight.saturating_sub(1);
+        drop(in_flight);
+        self.freed.notify_one();
+    }
+
+    /// Follows the server: its limit, narrowed to what it says is left for
+    /// us (`in flight of ours + remaining`), never below 1.
+    fn follow(&self, limit: u64, remaining: Option<u64>, counted: bool) {
+        let stated = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+        let in_flight = self.count();
+        let ours = *in_flight + usize::from(!counted);
+        let room = remaining.map_or(stated, |r| {
+            ours.saturating_add(usize::try_from(r).unwrap_or(usize::MAX))
+        });
+        let size = room.clamp(1, stated);
+        let before = self.limit.swap(size, Ordering::AcqRel);
+        drop(in_flight);
+        if before != 0 && size > before {
+            self.freed.notify_waiters();
+        }
+    }
+}
+
+/// A slot taken before an attempt, released when dropped (after the response).
+pub(crate) struct Permit<'a> {
+    state: &'a KeyState,
+    counted: bool,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if self.counted {
+            self.state.release();
+        }
+    }
+}
+
+/// The limiter state of one client and its clones.
+pub(crate) struct Limiter {
+    config: Limits,
+    epoch: Instant,
+    unscoped: Arc<KeyState>,
+    keys: Mutex<Keys>,
+}
+
+struct Keys {
+    map: HashMap<Arc<str>, Arc<KeyState>>,
+    last_sweep: u64,
+}
+
+/// One call's admission: its key's state and kind.
+pub(crate) struct Admission<'a> {
+    limiter: &'a Limiter,
+    state: Arc<KeyState>,
+    kind: usize,
+}
+
+impl Limiter {
+    /// The limiter for `limits`, or `None` when it is off.
+    pub(crate) fn new(config: Limits) -> Option<Limiter> {
+        config.enabled.then(|| Limiter {
+            epoch: Instant::now(),
+            unscoped: Arc::new(KeyState::new(0, 0)),
+            keys: Mutex::new(Keys {
+                map: HashMap::new(),
+                last_sweep: 0,
+            }),
+            config,
+        })
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// The admission of one call of `operation`, sent with `integration` as
+    /// its `X-Integration-Id` (or without one).
+    pub(crate) fn admission(
+        &self,
+        operation: &Operation,
+        integration: Option<&str>,
+    ) -> Admission<'_> {
+        let kind = match operation.method {
+            "GET" | "HEAD" | "OPTIONS" => READ,
+            _ => ACTION,
+        };
+        let state = match integration {
+            None => Arc::clone(&self.unscoped),
+            Some(id) => self.scoped(id),
+        };
+        Admission {
+            limiter: self,
+            state,
+            kind,
+        }
+    }
+
+    fn scoped(&self, id: &str) -> Arc<KeyState> {
+        let now = self.now();
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(state) = keys.map.get(id) {
+            state.last_used.store(now, Ordering::Relaxed);
+            return Arc::clone(state);
+        }
+        let due = now.saturating_sub(keys.last_sweep) >= SWEEP_EVERY.as_nanos() as u64;
+        if due || keys.map.len() >= self.config.max_integrations {
+            self.sweep(&mut keys, now);
+        }
+        let limit = self.config.max_in_flight.unwrap_or(0);
+        let state = Arc::new(KeyState::new(limit, now));
+        keys.map.insert(Arc::from(id), Arc::clone(&state));
+        state
+    }
+
+    /// Forgets keys with no call in flight or waiting (only the map holds
+    /// them) and not blocked: those idle too long, then, over the cap, the
+    /// least recently used.
+    fn sweep(&self, keys: &mut Keys, now: u64) {
+        keys.last_sweep = now;
+        let idle = u64::try_from(self.config.forget_after.as_nanos()).unwrap_or(u64::MAX);
+        let quiet = |state: &Arc<KeyState>| {
+            Arc::strong_count(state) == 1
+                && state
+                    .blocked_until
+                    .iter()
+                    .all(|b| b.load(Ordering::Relaxed) <= now)
+        };
+        keys.map.retain(|_, state| {
+            !(quiet(state) && now.saturating_sub(state.last_used.load(Ordering::Relaxed)) >= idle)
+        });
+        let over = (keys.map.len() + 1).saturating_sub(self.config.max_integrations);
+        if over > 0 {
+            let mut oldest: Vec<(u64, Arc<str>)> = keys
+                .map
+                .iter()
+                .filter(|(_, state)| quiet(state))
+                .map(|(id, state)| (state.last_used.load(Ordering::Relaxed), Arc::clone(id)))
+                .collect();
+            oldest.sort_unstable();
+            for (_, id) in oldest.into_iter().take(over) {
+                keys.map.remove(&id);
+            }
+        }
+    }
+
+    /// How many integrations are remembered.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
+        self.keys.lock().unwrap().map.len()
+    }
+}
+
+impl Admission<'_> {
+    /// Waits until this attempt may be sent, within the budget that began
+    /// at `started`; past it, the typed error and nothing is sent.
+    pub(crate) async fn admit(
+        &self,
+        started: Instant,
+        budget: Duration,
+    ) -> Result<Permit<'_>, Error> {
+        let limiter = self.limiter;
+        let state = &*self.state;
+        let until = state.blocked_until[self.kind].load(Ordering::Acquire);
+        if until != 0 {
+            let now = limiter.now();
+            if until > now {
+                let wait = Duration::from_nanos(until - now);
+                if started.elapsed() + wait > budget {
+                    return Err(Error::RateLimited { retry_after: wait });
+                }
+                tracing::info!(
+                    ?wait,
+                    reason = "ratelimit-remaining: 0",
+                    "waiting for Kombo's rate limit to reset"
+                );
+                tokio::time::sleep(wait).await;
+            }
+        }
+        if self.kind == READ {
+            return Ok(Permit {
+                state,
+                counted: false,
+            });
+        }
+        if let Some(counted) = state.try_take() {
+            return Ok(Permit { state, counted });
+        }
+        let limit = state.limit.load(Ordering::Relaxed);
+        let left = budget.saturating_sub(started.elapsed());
+        tracing::info!(
+            limit,
+            reason = "concurrency limit",
+            "waiting for a free slot under Kombo's concurrency limit"
+        );
+        let queued = Instant::now();
+        match tokio::time::timeout(left, state.take()).await {
+            Ok(counted) => Ok(Permit { state, counted }),
+            Err(_) => Err(Error::ConcurrencyLimited {
+                waited: queued.elapsed(),
+            }),
+        }
+    }
+
+    /// Learns from a response, while its permit is still held.
+    pub(crate) fn observe(&self, headers: &HeaderMap, permit: &Permit<'_>) {
+        let limiter = self.limiter;
+        let state = &*self.state;
+        let seen = RateLimit::from_headers(headers);
+        if limiter.config.wait_for_rate_limit
+            && let Some(wait) = seen.exhausted_for()
+        {
+            let wait = u64::try_from(wait.min(MAX_BLOCK).as_nanos()).unwrap_or(u64::MAX);
+            let until = limiter.now().saturating_add(wait).max(1);
+            state.blocked_until[self.kind].fetch_max(until, Ordering::AcqRel);
+        }
+        if self.kind == ACTION
+            && let Some(limit) = seen.concurrency_limit
+        {
+            state.follow(limit, seen.concurrency_remaining, permit.counted);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "limiter_tests.rs"]
+mod tests;
