@@ -11,19 +11,7 @@ use crate::error::CodegenError;
 
 /// Marks the types; fails when progenitor's output has no `types` module.
 pub fn mark_non_exhaustive(file: &mut syn::File) -> Result<usize, CodegenError> {
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, i)| i),
-            _ => None,
-        })
-        .ok_or_else(|| {
-            CodegenError::at(
-                "",
-                "post-processing found no `types` module in progenitor's output",
-            )
-        })?;
+    let types = super::types_items(file)?;
     let mut marked = 0;
     for item in types.iter_mut() {
         let attrs = match item {

@@ -63,6 +63,9 @@ pub fn components_document(doc: &Value, extra: Map<String, Value>) -> Value {
 /// What typify generated, asked through the carriers.
 pub struct TypeIndex {
     generator: progenitor::Generator,
+    /// Every struct's fields by Rust name, read once (a lookup per carrier
+    /// and builder would otherwise walk every type).
+    structs: std::collections::BTreeMap<String, Vec<Field>>,
 }
 
 /// One field of a generated struct.
@@ -121,7 +124,12 @@ impl TypeIndex {
             Ok(generator)
         })?;
         let stream = generator.get_type_space().to_stream();
-        Ok((TypeIndex { generator }, stream))
+        let structs = generator
+            .get_type_space()
+            .iter_types()
+            .filter_map(|t| Some((t.name(), struct_fields(&t)?)))
+            .collect();
+        Ok((TypeIndex { generator, structs }, stream))
     }
 
     fn space(&self) -> &TypeSpace {
@@ -147,11 +155,7 @@ impl TypeIndex {
 
     /// The fields of the struct type called `name`.
     pub fn struct_named(&self, name: &str) -> Option<Vec<Field>> {
-        let ty = self
-            .space()
-            .iter_types()
-            .find(|t| t.name() == name && matches!(t.details(), TypeDetails::Struct(_)))?;
-        struct_fields(&ty)
+        self.structs.get(name).cloned()
     }
 
     /// The fields of a struct type (`None` for any other type).
