@@ -93,16 +93,22 @@ impl<'a> Call<'a> {
         })
     }
 
+    /// A parameter's value as JSON (`None` when it was not set).
+    fn json<T: Serialize + ?Sized>(&self, value: Option<&T>) -> Result<Option<Value>, Error> {
+        value
+            .map(|v| serde_json::to_value(v).map_err(|e| invalid(self.operation, e)))
+            .transpose()
+    }
+
     /// A query parameter (nothing for `None`; a list is one pair per item).
     pub fn query<T: Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: Option<&T>,
     ) -> Result<(), Error> {
-        let Some(value) = value else {
+        let Some(value) = self.json(value)? else {
             return Ok(());
         };
-        let value = serde_json::to_value(value).map_err(|e| invalid(self.operation, e))?;
         match value {
             Value::Null => {}
             Value::Array(items) => {
@@ -128,10 +134,9 @@ impl<'a> Call<'a> {
         name: &'static str,
         value: Option<&T>,
     ) -> Result<(), Error> {
-        let Some(value) = value else {
+        let Some(value) = self.json(value)? else {
             return Ok(());
         };
-        let value = serde_json::to_value(value).map_err(|e| invalid(self.operation, e))?;
         let text = scalar(&value).ok_or_else(|| {
             invalid(
                 self.operation,
