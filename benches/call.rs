@@ -3,45 +3,18 @@
 //! loopback server), measured in the same run. `scripts/bench.sh` turns the
 //! medians into BENCHMARKS.md.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use kombo::{Kombo, RetryPolicy};
 
-const RESPONSE: &str = r#"{"status":"success","data":{"link":"https://connect.kombo.dev/v1?token=embedded_0123456789abcdef"}}"#;
+#[path = "common/loopback.rs"]
+mod loopback;
 const IN_FLIGHT: usize = 32;
 
-/// A loopback server answering every request with the relink 200.
+/// The loopback server, started on `rt`.
 fn server(rt: &tokio::runtime::Runtime) -> SocketAddr {
-    rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(
-                        |request: hyper::Request<hyper::body::Incoming>| async move {
-                            let _ = request.into_body().collect().await;
-                            let mut response = hyper::Response::new(Full::new(Bytes::from_static(
-                                RESPONSE.as_bytes(),
-                            )));
-                            response
-                                .headers_mut()
-                                .insert("content-type", "application/json".parse().unwrap());
-                            Ok::<_, Infallible>(response)
-                        },
-                    );
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        address
-    })
+    rt.block_on(loopback::relink_server())
 }
 
 /// The anchor: what a user would write by hand with reqwest.

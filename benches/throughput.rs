@@ -9,17 +9,15 @@
 //! small round (CI smoke).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
 use kombo::{Kombo, RetryPolicy};
 
-const RESPONSE: &str = r#"{"status":"success","data":{"link":"https://connect.kombo.dev/v1?token=embedded_0123456789abcdef"}}"#;
+#[path = "common/loopback.rs"]
+mod loopback;
 const IN_FLIGHT: usize = 32;
 
 /// Counts allocations (the profile's top entries are malloc, free and memmove):
@@ -71,30 +69,7 @@ where
 const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
 
 async fn server() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(
-                    |request: hyper::Request<hyper::body::Incoming>| async move {
-                        let _ = request.into_body().collect().await;
-                        let mut response = hyper::Response::new(Full::new(Bytes::from_static(
-                            RESPONSE.as_bytes(),
-                        )));
-                        response
-                            .headers_mut()
-                            .insert("content-type", "application/json".parse().unwrap());
-                        Ok::<_, Infallible>(response)
-                    },
-                );
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    address
+    loopback::relink_server().await
 }
 
 #[derive(serde::Serialize)]
