@@ -5,153 +5,155 @@
 
 pub mod types {
     ///`ErrorResponseGeneral`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorResponseGeneral {
         pub error: ErrorResponseGeneralError,
         pub status: ErrorResponseGeneralStatus,
     }
+    crate::runtime::deserialize_struct!(
+        ErrorResponseGeneral { 0 error : "error", 1 status : "status" }
+    );
+    #[cfg(feature = "serialize-responses")]
+    crate::runtime::serialize_struct!(
+        ErrorResponseGeneral { error : "error", status : "status" }
+    );
     ///Error details with structured code for programmatic handling.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorResponseGeneralError {
         ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<ErrorResponseGeneralErrorCode>,
         ///The log page in the Kombo UI lists every interaction with full details. If you need assistance, share that link with our support team.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub log_url: ::std::option::Option<::std::string::String>,
         ///A dynamic, detailed description of what went wrong in this specific instance.
         pub message: ::std::string::String,
         ///A static, human-readable label.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
+    crate::runtime::deserialize_struct!(
+        ErrorResponseGeneralError { 0 code : "code", 1 log_url : "log_url", 2 message :
+        "message", 3 title : "title" }
+    );
+    #[cfg(feature = "serialize-responses")]
+    crate::runtime::serialize_struct!(
+        ErrorResponseGeneralError { code : "code" if ::std::option::Option::is_none,
+        log_url : "log_url" if ::std::option::Option::is_none, message : "message", title
+        : "title" if ::std::option::Option::is_none }
+    );
     ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     ///
     /// Values this version does not know decode as `UnknownValue`.
     #[non_exhaustive]
     pub enum ErrorResponseGeneralErrorCode {
-        #[serde(rename = "PLATFORM.RATE_LIMIT_EXCEEDED")]
         PlatformRateLimitExceeded,
-        #[serde(rename = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED")]
         PlatformConcurrencyLimitExceeded,
-        #[serde(rename = "PLATFORM.INTEGRATION_NOT_FOUND")]
         PlatformIntegrationNotFound,
-        #[serde(rename = "PLATFORM.INPUT_INVALID")]
         PlatformInputInvalid,
-        #[serde(rename = "PLATFORM.UNKNOWN_ERROR")]
         PlatformUnknownError,
-        #[serde(rename = "PLATFORM.IP_NOT_WHITELISTED")]
         PlatformIpNotWhitelisted,
-        #[serde(rename = "PLATFORM.AUTHENTICATION_INVALID")]
         PlatformAuthenticationInvalid,
-        #[serde(rename = "PLATFORM.TASK_TIMED_OUT")]
         PlatformTaskTimedOut,
         /// A value this version of the crate does not know, kept as sent.
-        #[serde(untagged)]
         UnknownValue(::std::string::String),
     }
     crate::runtime::string_enum!(
-        ErrorResponseGeneralErrorCode, ["PLATFORM.RATE_LIMIT_EXCEEDED",
-        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", "PLATFORM.INTEGRATION_NOT_FOUND",
-        "PLATFORM.INPUT_INVALID", "PLATFORM.UNKNOWN_ERROR",
-        "PLATFORM.IP_NOT_WHITELISTED", "PLATFORM.AUTHENTICATION_INVALID",
-        "PLATFORM.TASK_TIMED_OUT"]
+        ErrorResponseGeneralErrorCode, [PlatformRateLimitExceeded =
+        "PLATFORM.RATE_LIMIT_EXCEEDED", PlatformConcurrencyLimitExceeded =
+        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", PlatformIntegrationNotFound =
+        "PLATFORM.INTEGRATION_NOT_FOUND", PlatformInputInvalid =
+        "PLATFORM.INPUT_INVALID", PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR",
+        PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED",
+        PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID",
+        PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT"], open UnknownValue
     );
     ///`ErrorResponseGeneralStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ErrorResponseGeneralStatus {
-        #[serde(rename = "error")]
         Error,
     }
-    crate::runtime::string_enum!(ErrorResponseGeneralStatus, ["error"]);
+    crate::runtime::string_enum!(ErrorResponseGeneralStatus, [Error = "error"], closed);
     #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkPositiveResponse {
         pub data: PostIntegrationsIntegrationIdRelinkPositiveResponseData,
         pub status: PostIntegrationsIntegrationIdRelinkPositiveResponseStatus,
     }
     #[cfg(any(feature = "general"))]
+    crate::runtime::deserialize_struct!(
+        PostIntegrationsIntegrationIdRelinkPositiveResponse { 0 data : "data", 1 status :
+        "status" }
+    );
+    #[cfg(any(feature = "general"))]
+    #[cfg(feature = "serialize-responses")]
+    crate::runtime::serialize_struct!(
+        PostIntegrationsIntegrationIdRelinkPositiveResponse { data : "data", status :
+        "status" }
+    );
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkPositiveResponseData {
         pub link: ::std::string::String,
     }
     #[cfg(any(feature = "general"))]
+    crate::runtime::deserialize_struct!(
+        PostIntegrationsIntegrationIdRelinkPositiveResponseData { 0 link : "link" }
+    );
+    #[cfg(any(feature = "general"))]
+    #[cfg(feature = "serialize-responses")]
+    crate::runtime::serialize_struct!(
+        PostIntegrationsIntegrationIdRelinkPositiveResponseData { link : "link" }
+    );
+    #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
-        #[serde(rename = "success")]
         Success,
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, ["success"]
+        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, [Success = "success"],
+        closed
     );
     #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct PostIntegrationsIntegrationIdRelinkRequestBody {
         ///Language of the connection flow UI.
-        #[serde(
-            default = "defaults::post_integrations_integration_id_relink_request_body_language"
-        )]
         pub language: ::std::option::Option<
             PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
         >,
         /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
-        #[serde(
-            default = "defaults::post_integrations_integration_id_relink_request_body_link_type"
-        )]
         pub link_type: PostIntegrationsIntegrationIdRelinkRequestBodyLinkType,
         /**Specify a scope config which the integration will start using once the reconnection flow has been completed.
 
 This can be useful if you want to update the permissions of an integration, but only want the change to take effect once the user has updated their API credentials to prevent sync issues.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope_config_id: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "general"))]
+    crate::runtime::deserialize_struct!(
+        PostIntegrationsIntegrationIdRelinkRequestBody { 0 language : "language" =
+        defaults::post_integrations_integration_id_relink_request_body_language, 1
+        link_type : "link_type" =
+        defaults::post_integrations_integration_id_relink_request_body_link_type, 2
+        scope_config_id : "scope_config_id" }
+    );
+    #[cfg(any(feature = "general"))]
+    crate::runtime::serialize_struct!(
+        PostIntegrationsIntegrationIdRelinkRequestBody { language : "language", link_type
+        : "link_type", scope_config_id : "scope_config_id" if
+        ::std::option::Option::is_none }
+    );
     #[cfg(any(feature = "general"))]
     impl ::std::default::Default for PostIntegrationsIntegrationIdRelinkRequestBody {
         fn default() -> Self {
@@ -164,63 +166,34 @@ This can be useful if you want to update the permissions of an integration, but 
     }
     #[cfg(any(feature = "general"))]
     ///Language of the connection flow UI.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
-        #[serde(rename = "en")]
         En,
-        #[serde(rename = "de")]
         De,
-        #[serde(rename = "fr")]
         Fr,
-        #[serde(rename = "it")]
         It,
-        #[serde(rename = "es")]
         Es,
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, ["en", "de", "fr", "it",
-        "es"]
+        PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, [En = "en", De = "de", Fr
+        = "fr", It = "it", Es = "es"], closed
     );
     #[cfg(any(feature = "general"))]
     /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
-        #[serde(rename = "EMBEDDED")]
         Embedded,
-        #[serde(rename = "MAGIC_LINK")]
         MagicLink,
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, ["EMBEDDED",
-        "MAGIC_LINK"]
+        PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, [Embedded = "EMBEDDED",
+        MagicLink = "MAGIC_LINK"], closed
     );
     #[cfg(any(feature = "general"))]
     impl ::std::default::Default

@@ -1,9 +1,11 @@
 //! The wrapper: regions, auth, secrecy, error families, unexpected bodies,
 //! retries and timeouts, against loopback servers.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
+mod common;
+use common::capture_logs;
 use kombo::{Error, ErrorCode, Kombo, RateLimit, Region, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::method;
@@ -124,7 +126,7 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
         request.headers.get("authorization").unwrap(),
         &format!("Bearer {KEY}")
     );
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = common::text(&logs);
     for needle in [
         "kombo.call",
         "kombo.operation=\"create_reconnection_link\"",
@@ -149,30 +151,6 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
 }
 
 /// A subscriber writing every event (TRACE and up) into a buffer.
-fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, impl tracing::Subscriber) {
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer = {
-        let logs = logs.clone();
-        move || LogWriter(logs.clone())
-    };
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(writer)
-        .with_ansi(false)
-        .finish();
-    (logs, subscriber)
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn every_error_family_keeps_code_and_status() {
@@ -315,7 +293,7 @@ async fn retry_after_is_honoured() {
         relink(&client(&server, fast_retries())).await.unwrap();
     }
     // The backoff alone would wait 10 ms; the retry waited what the server asked.
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = common::text(&logs);
     assert!(
         logs.contains("retrying Kombo request wait=1s reason=HTTP 429"),
         "{logs}"

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+mod common;
 use kombo::__private::{Call, CallOptions, Operation, ScopedHeader, core};
 use kombo::{Error, Kombo, Limits, RetryPolicy};
 use tokio::sync::watch;
@@ -320,20 +321,13 @@ async fn an_exhausted_rate_limit_holds_the_next_call_until_reset() {
     let kombo = client(&server, Limits::default(), RetryPolicy::disabled()).integration("x:1");
     create_absence(&kombo).await.unwrap();
     let started = Instant::now();
-    let logs = Arc::new(Mutex::new(Vec::new()));
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer({
-            let logs = logs.clone();
-            move || Writer(logs.clone())
-        })
-        .with_ansi(false)
-        .finish();
+    let (logs, subscriber) = common::capture_logs();
     {
         let _guard = tracing::subscriber::set_default(subscriber);
         create_absence(&kombo).await.unwrap();
     }
     eprintln!("the second call was held {:?}", started.elapsed());
-    let logs = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let logs = common::text(&logs);
     // The wait is visible, with its reason, in the call's span.
     assert!(
         logs.contains("kombo.call")
@@ -369,15 +363,4 @@ async fn past_its_budget_a_rate_limited_call_fails_fast_and_sends_nothing() {
     let e = create_absence(&kombo.integration("x:2")).await.unwrap_err();
     assert!(matches!(e, Error::Api(_)), "{e:?}");
     assert_eq!(server.seen.received("x:2"), 1);
-}
-
-struct Writer(Arc<Mutex<Vec<u8>>>);
-impl std::io::Write for Writer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

@@ -38,6 +38,12 @@ pub const CLIENT_FILE: &str = "kombo_client.rs";
 /// File name of the normalized spec inside `generated/`.
 pub const NORMALIZED_FILE: &str = "kombo.normalized.yaml";
 
+/// The Cargo feature of a crate holding a generated client that compiles
+/// `Serialize` for the types the client only receives (responses, webhook
+/// payloads): off by default, because those impls are a large share of the
+/// crate's compile time and memory and decoding needs none of them.
+pub const SERIALIZE_FEATURE: &str = "serialize-responses";
+
 /// The options the `kombo` crate generates its client with.
 pub fn kombo_options() -> Options {
     Options {
@@ -45,6 +51,7 @@ pub fn kombo_options() -> Options {
         scoped_headers: vec!["X-Integration-Id".to_owned()],
         tag_features: true,
         pinned_names: Default::default(),
+        serialize_feature: Some(SERIALIZE_FEATURE.to_owned()),
     }
 }
 

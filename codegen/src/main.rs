@@ -185,8 +185,9 @@ fn crate_version(root: &Path) -> Result<String, CodegenError> {
 /// Features that are not tags.
 const NOT_TAGS: [&str; 3] = ["default", "codegen", "mock"];
 
-/// Every tag of the spec is a feature of `package` and every other feature
-/// of it is a tag (or one of [`NOT_TAGS`]); the error names the first that is not.
+/// Every tag of the spec is a feature of `package`, and so is the opt-in
+/// [`kombo_codegen::SERIALIZE_FEATURE`]; every other feature of it is a tag
+/// (or one of [`NOT_TAGS`]); the error names the first that is not.
 fn check_tag_features(
     root: &Path,
     package_name: &str,
@@ -200,9 +201,19 @@ fn check_tag_features(
         .map(|(name, _)| name.clone())
         .filter(|name| !NOT_TAGS.contains(&name.as_str()))
         .collect();
+    let serialize = kombo_codegen::SERIALIZE_FEATURE.to_owned();
+    if !features.contains(&serialize) {
+        return Err(CodegenError::at(
+            "",
+            format!(
+                "the generated client's opt-in `{serialize}` is no feature in the Cargo.toml of `{package_name}`"
+            ),
+        ));
+    }
     let wanted: std::collections::BTreeSet<String> = tags
         .iter()
         .map(|t| kombo_codegen::name::tag_feature(t))
+        .chain([serialize])
         .collect();
     if let Some(missing) = wanted.difference(&features).next() {
         return Err(CodegenError::at(

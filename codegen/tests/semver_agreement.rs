@@ -202,7 +202,11 @@ fn write_crate(dir: &Path, spec: &Value, version: &str) {
         .iter()
         .map(|t| kombo_codegen::name::tag_feature(t))
         .collect();
-    let feature_lines: String = features.iter().map(|f| format!("{f} = []\n")).collect();
+    let feature_lines: String = features
+        .iter()
+        .chain([&kombo_codegen::SERIALIZE_FEATURE.to_owned()])
+        .map(|f| format!("{f} = []\n"))
+        .collect();
     let manifest = format!(
         r#"[package]
 name = "kombo-generated"

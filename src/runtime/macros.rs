@@ -1,52 +1,6 @@
-//! Macros the generated code invokes instead of repeating per-type
-//! boilerplate: typify's string-enum conversions (`emit/compact/` in
-//! `kombo-codegen` checks typify's shape before it substitutes the macro, so
-//! a generator bump that changes it fails generation instead of changing
-//! behaviour) and the builders of request types.
-
-/// `Display`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` for an enum of
-/// string values, read off its serde attributes, so the spelling of each
-/// value has one home: `#[serde(rename = "…")]`. An open enum's catch-all
-/// variant (`#[serde(untagged)] UnknownValue(String)`) round-trips too.
-///
-/// Invoked inside a generated `types` module, where `self::error` is
-/// typify's conversion error.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __kombo_string_enum {
-    ($name:ident, [$($value:literal),* $(,)?]) => {
-        impl $name {
-            /// The values the spec lists, as sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[$($value),*];
-        }
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                $crate::__private::display_plain(self, f)
-            }
-        }
-        impl ::std::str::FromStr for $name {
-            type Err = self::error::ConversionError;
-            fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-                $crate::__private::serde_plain::from_str(value)
-                    .map_err(|e| ::std::string::ToString::to_string(&e).into())
-            }
-        }
-        impl ::std::convert::TryFrom<&str> for $name {
-            type Error = self::error::ConversionError;
-            fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-                value.parse()
-            }
-        }
-        impl ::std::convert::TryFrom<::std::string::String> for $name {
-            type Error = self::error::ConversionError;
-            fn try_from(
-                value: ::std::string::String,
-            ) -> ::std::result::Result<Self, self::error::ConversionError> {
-                value.parse()
-            }
-        }
-    };
-}
+//! The builders of request types, one macro the generated code invokes per
+//! type instead of repeating the builder (the serde impls are in
+//! `derive.rs`).
 
 /// The builder of a struct type a request reaches (`types::builder::X`): a
 /// setter per field taking anything `TryInto` the field's type, filled into
@@ -103,16 +57,3 @@ macro_rules! __kombo_fields_builder {
 
 pub use crate::__kombo_error_codes as error_codes;
 pub use crate::__kombo_fields_builder as fields_builder;
-pub use crate::__kombo_string_enum as string_enum;
-pub use serde_plain;
-
-/// Writes a value's serde string form: the variant's serialized name, or
-/// the kept string of a catch-all variant.
-pub fn display_plain<T: serde::Serialize>(
-    value: &T,
-    f: &mut std::fmt::Formatter<'_>,
-) -> std::fmt::Result {
-    // Only string enums reach here, whose serialization cannot fail.
-    let text = serde_plain::to_string(value).map_err(|_| std::fmt::Error)?;
-    f.write_str(&text)
-}

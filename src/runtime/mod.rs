@@ -15,6 +15,7 @@ use crate::retry::RetryPolicy;
 use crate::{ApiKeyProvider, Error, Region};
 
 mod call;
+mod derive;
 mod fields;
 pub(crate) mod limiter;
 mod macros;
@@ -22,11 +23,15 @@ mod pagination;
 mod telemetry;
 mod transport;
 
+pub use crate::__kombo_deserialize_struct as deserialize_struct;
+pub use crate::__kombo_serialize_struct as serialize_struct;
+pub use crate::__kombo_string_enum as string_enum;
 pub use bytes::Bytes;
 pub use call::Call;
+pub use derive::{FieldKey, field, missing, skip, string_value, unknown_value};
 pub use fields::Fields;
 pub use futures_core::Stream;
-pub use macros::{display_plain, error_codes, fields_builder, serde_plain, string_enum};
+pub use macros::{error_codes, fields_builder};
 pub use pagination::{Paginated, items, pages};
 pub use url::Url;
 

@@ -6,7 +6,8 @@
 //! 2. checked passes over the types only: the carriers are dropped
 //!    (`strip.rs`), the named open types get their catch-all ([`open_enums`]),
 //!    every type can grow ([`growable`]), typify's string-enum boilerplate
-//!    becomes one runtime macro each (`compact/`);
+//!    and serde's struct `Deserialize` become one runtime macro each
+//!    (`compact/`);
 //! 3. [`render`]: our own `quote` emitter writes the operation layer from the
 //!    model ([`crate::model`]): tag modules, builders, `send()`, pagination,
 //!    builders for request types, the client accessors; then the webhook
@@ -29,6 +30,7 @@ mod gate;
 pub mod growable;
 pub mod open_enums;
 pub mod render;
+mod roles;
 mod strip;
 pub mod types;
 mod webhooks;
@@ -50,6 +52,9 @@ pub struct Options {
     pub tag_features: bool,
     /// Method names an earlier snapshot chose, kept ([`name::PinnedNames`]).
     pub pinned_names: name::PinnedNames,
+    /// The Cargo feature that compiles `Serialize` for the types the client
+    /// only receives (`None`: every type serializes).
+    pub serialize_feature: Option<String>,
 }
 
 impl Default for Options {
@@ -59,6 +64,7 @@ impl Default for Options {
             scoped_headers: Vec::new(),
             tag_features: false,
             pinned_names: name::PinnedNames::new(),
+            serialize_feature: None,
         }
     }
 }
@@ -148,10 +154,14 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     strip::carriers(types_items(&mut file)?, &carrier_names)?;
     open_enums::open_types(&mut file, &normalized.open_enums, &normalized.open_unions)?;
     growable::mark_non_exhaustive(&mut file)?;
+    // Read before `compact` moves the serde facts into macro invocations.
+    let wire = render::wire_fields(types_items(&mut file)?);
     compact::compact_string_enums(&mut file, &rt)?;
+    let roles = roles::Roles::of(&index, &ops, options.serialize_feature.clone())?;
+    compact::compact_structs(&mut file, &rt, &roles)?;
+    roles.gate_serialize_derives(types_items(&mut file)?);
 
     // Builders for every struct a request body reaches.
-    let wire = render::wire_fields(types_items(&mut file)?);
     let mut request_types = BTreeSet::new();
     for op in &ops {
         if matches!(op.body, Some(Body::Json { .. })) {

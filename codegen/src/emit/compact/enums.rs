@@ -1,7 +1,8 @@
-//! String enums: `Display`, `FromStr` and two `TryFrom` impls per enum become
-//! `string_enum!(Name);`, which derives them from the serde names. Before
-//! that, each impl must be typify's, mapping every variant to the string its
-//! serde attributes give it — so the macro's serde-based impls agree.
+//! String enums: serde's derives, `Display`, `FromStr` and two `TryFrom`
+//! impls per enum become `string_enum!(Name, [Variant = "value", …], open
+//! Catchall | closed)`. Before that, each impl must be typify's, mapping
+//! every variant to the string its serde attributes give it — so the
+//! macro, which takes those strings, behaves the same.
 
 use std::collections::BTreeMap;
 
@@ -36,7 +37,7 @@ pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<us
     let conversions = conversions();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut kept = Vec::with_capacity(items.len());
-    for item in items.drain(..) {
+    for mut item in items.drain(..) {
         if let Item::Impl(imp) = &item
             && let Some((trait_, name)) = impl_of(imp)
             && let Some(expected) = expected.get(&name)
@@ -52,11 +53,28 @@ pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<us
             *found.entry(name).or_default() += 1;
             continue;
         }
-        let invocation: Option<Item> = match &item {
+        let invocation: Option<Item> = match &mut item {
             Item::Enum(e) if enums.contains_key(&e.ident.to_string()) => {
+                let found = &enums[&e.ident.to_string()];
+                // The macro writes the serde impls; the spelling of each
+                // value moves from the variants' attributes into it.
+                if !super::remove_serde_derives(&mut e.attrs) {
+                    let why = "it does not derive serde's `Serialize` and `Deserialize`";
+                    return Err(shape_error("string enum", &found.name.to_string(), why));
+                }
+                for variant in &mut e.variants {
+                    variant.attrs.retain(|a| !a.path().is_ident("serde"));
+                }
                 let ident = &e.ident;
-                let values = enums[&e.ident.to_string()].values.iter().map(|(_, s)| s);
-                Some(syn::parse_quote!(#rt::string_enum!(#ident, [#(#values),*]);))
+                let variants = found.values.iter().map(|(v, _)| v);
+                let values = found.values.iter().map(|(_, s)| s);
+                let rest = match &found.catch_all {
+                    Some(catch_all) => quote!(open #catch_all),
+                    None => quote!(closed),
+                };
+                Some(
+                    syn::parse_quote!(#rt::string_enum!(#ident, [#(#variants = #values),*], #rest);),
+                )
             }
             _ => None,
         };
@@ -206,6 +224,7 @@ mod tests {
     fn file_with(display_arm: TokenStream) -> syn::File {
         syn::parse2(quote! {
             pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
                 pub enum Status {
                     #[serde(rename = "on")]
                     On,

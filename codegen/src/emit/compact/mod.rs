@@ -1,16 +1,67 @@
 //! Compact: typify writes the same boilerplate for every string enum (four
-//! conversion impls, ~45 lines). This pass checks that boilerplate is exactly
-//! what typify 0.8 writes and replaces it with one invocation of a
-//! hand-written runtime macro (`<runtime>::string_enum!`) that expands to
-//! code behaving the same. Anything in another shape fails generation
-//! naming the type, so a generator bump cannot change behaviour silently.
+//! conversion impls, ~45 lines, and serde's derives), and serde's derive
+//! expands every struct's `Deserialize` to ~200 lines. These passes check
+//! each type is in a shape a hand-written runtime macro
+//! (`<runtime>::string_enum!`, `<runtime>::deserialize_struct!`) handles
+//! exactly and invoke it instead. A string enum in another shape fails
+//! generation naming the type, so a generator bump cannot change behaviour
+//! silently; a struct in another shape keeps serde's derive.
 
 use crate::error::CodegenError;
 
 mod enums;
+mod structs;
 
 pub use enums::compact_string_enums;
+pub use structs::compact_structs;
 
+/// Drops `::serde::Serialize` and `::serde::Deserialize` from an item's
+/// derives; whether it derived both.
+fn remove_serde_derives(attrs: &mut [syn::Attribute]) -> bool {
+    remove_derive(attrs, "Serialize") & remove_derive(attrs, "Deserialize")
+}
+
+/// Drops `::serde::<name>` from an item's derives; whether it was there.
+pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+    use syn::punctuated::Punctuated;
+    let mut removed = false;
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) =
+            attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let before = paths.len();
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| {
+                let serde = p.segments.len() == 2 && p.segments[0].ident == "serde";
+                !(serde && p.segments[1].ident == name)
+            })
+            .collect();
+        if kept.len() != before {
+            removed = true;
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
+    removed
+}
+
+/// The serde traits an item derives (`Serialize`, `Deserialize`).
+pub(super) fn derive_list(attrs: &[syn::Attribute]) -> Vec<String> {
+    use syn::punctuated::Punctuated;
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .filter_map(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .ok()
+        })
+        .flatten()
+        .filter(|p| p.segments.len() == 2 && p.segments[0].ident == "serde")
+        .map(|p| p.segments[1].ident.to_string())
+        .collect()
+}
 /// Whether two items are the same tokens (spans and formatting aside).
 fn same(actual: &impl quote::ToTokens, expected: &str) -> bool {
     actual.to_token_stream().to_string() == expected
