@@ -42,7 +42,7 @@ pub mod types {
         : "title" if ::std::option::Option::is_none }
     );
     ///Some errors include an error code that can be used to identify their cause. See the [Error Handling Docs](https://docs.kombo.dev/guides/errors) for more information. For your error handling logic please use the error `code` instead of other properties (e.g. message, http status code, ...).
-    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(Clone, Debug)]
     ///
     /// Values this version does not know decode as `UnknownValue`.
     #[non_exhaustive]
@@ -59,22 +59,24 @@ pub mod types {
         UnknownValue(::std::string::String),
     }
     crate::runtime::string_enum!(
-        ErrorResponseGeneralErrorCode, [PlatformRateLimitExceeded =
-        "PLATFORM.RATE_LIMIT_EXCEEDED", PlatformConcurrencyLimitExceeded =
-        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", PlatformIntegrationNotFound =
-        "PLATFORM.INTEGRATION_NOT_FOUND", PlatformInputInvalid =
-        "PLATFORM.INPUT_INVALID", PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR",
-        PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED",
-        PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID",
+        ErrorResponseGeneralErrorCode, [0 PlatformRateLimitExceeded =
+        "PLATFORM.RATE_LIMIT_EXCEEDED", 1 PlatformConcurrencyLimitExceeded =
+        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", 2 PlatformIntegrationNotFound =
+        "PLATFORM.INTEGRATION_NOT_FOUND", 3 PlatformInputInvalid =
+        "PLATFORM.INPUT_INVALID", 4 PlatformUnknownError = "PLATFORM.UNKNOWN_ERROR", 5
+        PlatformIpNotWhitelisted = "PLATFORM.IP_NOT_WHITELISTED", 6
+        PlatformAuthenticationInvalid = "PLATFORM.AUTHENTICATION_INVALID", 7
         PlatformTaskTimedOut = "PLATFORM.TASK_TIMED_OUT"], open UnknownValue
     );
     ///`ErrorResponseGeneralStatus`
-    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(Clone, Copy, Debug)]
     #[non_exhaustive]
     pub enum ErrorResponseGeneralStatus {
         Error,
     }
-    crate::runtime::string_enum!(ErrorResponseGeneralStatus, [Error = "error"], closed);
+    crate::runtime::string_enum!(
+        ErrorResponseGeneralStatus, [0 Error = "error"], closed
+    );
     #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponse`
     #[derive(Clone, Debug, PartialEq)]
@@ -112,15 +114,15 @@ pub mod types {
     );
     #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkPositiveResponseStatus`
-    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(Clone, Copy, Debug)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkPositiveResponseStatus {
         Success,
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, [Success = "success"],
-        closed
+        PostIntegrationsIntegrationIdRelinkPositiveResponseStatus, [0 Success =
+        "success"], closed
     );
     #[cfg(any(feature = "general"))]
     ///`PostIntegrationsIntegrationIdRelinkRequestBody`
@@ -166,7 +168,7 @@ This can be useful if you want to update the permissions of an integration, but 
     }
     #[cfg(any(feature = "general"))]
     ///Language of the connection flow UI.
-    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(Clone, Copy, Debug)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLanguage {
         En,
@@ -177,14 +179,14 @@ This can be useful if you want to update the permissions of an integration, but 
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, [En = "en", De = "de", Fr
-        = "fr", It = "it", Es = "es"], closed
+        PostIntegrationsIntegrationIdRelinkRequestBodyLanguage, [0 En = "en", 1 De =
+        "de", 2 Fr = "fr", 3 It = "it", 4 Es = "es"], closed
     );
     #[cfg(any(feature = "general"))]
     /**The type of link you want to create. `EMBEDDED` is for the [embedded flow](../guides/connect/embedded-flow) using the Kombo Connect SDK (these links are valid for 1 hour) and `MAGIC_LINK` is for [magic links](../guides/connect/magic-links) which you send out manually to customers (there are valid for 1 year).
 
 This defaults to `EMBEDDED`, which is our recommended method of implementing the connection flow for a seamless user experience.*/
-    #[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(Clone, Copy, Debug)]
     #[non_exhaustive]
     pub enum PostIntegrationsIntegrationIdRelinkRequestBodyLinkType {
         Embedded,
@@ -192,8 +194,8 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
     }
     #[cfg(any(feature = "general"))]
     crate::runtime::string_enum!(
-        PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, [Embedded = "EMBEDDED",
-        MagicLink = "MAGIC_LINK"], closed
+        PostIntegrationsIntegrationIdRelinkRequestBodyLinkType, [0 Embedded = "EMBEDDED",
+        1 MagicLink = "MAGIC_LINK"], closed
     );
     #[cfg(any(feature = "general"))]
     impl ::std::default::Default

@@ -152,6 +152,20 @@ impl<'de, T> Visitor<'de> for StringValue<T> {
     }
 }
 
+/// Parses a string enum's value as [`string_value`] decodes it.
+pub fn parse_value<T>(
+    value: &str,
+    known: fn(&str) -> Option<T>,
+    open: Option<fn(String) -> T>,
+    values: &[&str],
+) -> Result<T, String> {
+    match (known(value), open) {
+        (Some(known), _) => Ok(known),
+        (None, Some(open)) => Ok(open(value.to_owned())),
+        (None, None) => Err(unknown_value(value, values)),
+    }
+}
+
 /// The error of a string no value of a closed enum has, worded as serde's
 /// `unknown variant` so parsing and decoding say the same.
 pub fn unknown_value(value: &str, values: &[&str]) -> String {
@@ -268,26 +282,41 @@ macro_rules! __kombo_serialize_field {
     };
 }
 
-/// The serde impls and string conversions of an enum of strings: its name,
-/// each variant with its wire value, then `open Catchall` for an enum whose
-/// other strings decode into `Catchall(String)` (and serialize back
-/// unchanged), or `closed`. `VALUES` lists the values the spec names.
+/// The serde impls, string conversions and comparisons of an enum of
+/// strings: its name, each variant with its position and wire value, then
+/// `open Catchall` for an enum whose other strings decode into
+/// `Catchall(String)` (and serialize back unchanged), or `closed`.
+/// `VALUES` lists the values the spec names. Equality, order and hash are
+/// those the derives gave: by variant position, then the kept string.
 ///
 /// Invoked inside a generated `types` module, where `self::error` is
 /// typify's conversion error.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __kombo_string_enum {
-    ($name:ident, [$($variant:ident = $value:literal),* $(,)?], open $open:ident) => {
-        $crate::__kombo_string_enum!(@common $name, [$($variant = $value),*],
-            ::std::option::Option::Some(Self::$open), [Self::$open(value) => value]);
+    ($name:ident, [$($index:literal $variant:ident = $value:literal),* $(,)?], open $open:ident) => {
+        $crate::__kombo_string_enum!(@common $name, [$($index $variant = $value),*], $open);
     };
-    ($name:ident, [$($variant:ident = $value:literal),* $(,)?], closed) => {
-        $crate::__kombo_string_enum!(@common $name, [$($variant = $value),*],
-            ::std::option::Option::None, []);
+    ($name:ident, [$($index:literal $variant:ident = $value:literal),* $(,)?], closed) => {
+        $crate::__kombo_string_enum!(@common $name, [$($index $variant = $value),*]);
     };
-    (@common $name:ident, [$($variant:ident = $value:literal),*], $open:expr, [$($rest:tt)*]) => {
+    (@common $name:ident, [$($index:literal $variant:ident = $value:literal),*] $(, $open:ident)?) => {
         impl $name {
+            /// The values the spec lists, as sent on the wire.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+
+            /// This value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                self.rank().1
+            }
+
+            fn rank(&self) -> (usize, &str) {
+                match self {
+                    $(Self::$variant => ($index, $value),)*
+                    $(Self::$open(value) => (Self::VALUES.len(), value),)?
+                }
+            }
+
             fn known(value: &str) -> ::std::option::Option<Self> {
                 match value {
                     $($value => ::std::option::Option::Some(Self::$variant),)*
@@ -295,16 +324,8 @@ macro_rules! __kombo_string_enum {
                 }
             }
 
-            /// The values the spec lists, as sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[$($value),*];
-
-            /// This value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $value,)*
-                    $($rest)*
-                }
-            }
+            const OPEN: ::std::option::Option<fn(::std::string::String) -> Self> =
+                $crate::__kombo_string_enum!(@open $($open)?);
         }
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -313,7 +334,7 @@ macro_rules! __kombo_string_enum {
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::__private::string_value(deserializer, Self::known, $open, Self::VALUES)
+                $crate::__private::string_value(deserializer, Self::known, Self::OPEN, Self::VALUES)
             }
         }
         impl ::std::fmt::Display for $name {
@@ -324,16 +345,8 @@ macro_rules! __kombo_string_enum {
         impl ::std::str::FromStr for $name {
             type Err = self::error::ConversionError;
             fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-                let open: ::std::option::Option<fn(::std::string::String) -> Self> = $open;
-                match (Self::known(value), open) {
-                    (::std::option::Option::Some(known), _) => ::std::result::Result::Ok(known),
-                    (::std::option::Option::None, ::std::option::Option::Some(open)) => {
-                        ::std::result::Result::Ok(open(value.to_owned()))
-                    }
-                    (::std::option::Option::None, ::std::option::Option::None) => ::std::result::Result::Err(
-                        $crate::__private::unknown_value(value, Self::VALUES).into(),
-                    ),
-                }
+                $crate::__private::parse_value(value, Self::known, Self::OPEN, Self::VALUES)
+                    .map_err(::std::convert::Into::into)
             }
         }
         impl ::std::convert::TryFrom<&str> for $name {
@@ -350,5 +363,36 @@ macro_rules! __kombo_string_enum {
                 value.parse()
             }
         }
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.rank() == other.rank()
+            }
+        }
+        impl ::std::cmp::Eq for $name {}
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.rank().cmp(&other.rank())
+            }
+        }
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.rank().hash(state)
+            }
+        }
+    };
+    (@open $open:ident) => {
+        ::std::option::Option::Some(Self::$open)
+    };
+    (@open) => {
+        ::std::option::Option::None
     };
 }
+
+#[cfg(test)]
+#[path = "derive_tests.rs"]
+mod tests;

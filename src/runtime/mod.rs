@@ -28,7 +28,7 @@ pub use crate::__kombo_serialize_struct as serialize_struct;
 pub use crate::__kombo_string_enum as string_enum;
 pub use bytes::Bytes;
 pub use call::Call;
-pub use derive::{FieldKey, field, missing, skip, string_value, unknown_value};
+pub use derive::{FieldKey, field, missing, parse_value, skip, string_value, unknown_value};
 pub use fields::Fields;
 pub use futures_core::Stream;
 pub use macros::{error_codes, fields_builder};

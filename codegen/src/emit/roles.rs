@@ -86,7 +86,7 @@ impl Roles {
             if self.sent.contains(&name) || !both {
                 continue;
             }
-            remove_derive(attrs, "Serialize");
+            remove_derive(attrs, "::serde::Serialize");
             attrs.push(
                 syn::parse_quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize))]),
             );

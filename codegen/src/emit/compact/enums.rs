@@ -1,5 +1,6 @@
-//! String enums: serde's derives, `Display`, `FromStr` and two `TryFrom`
-//! impls per enum become `string_enum!(Name, [Variant = "value", …], open
+//! String enums: serde's derives, the comparison derives, `Display`,
+//! `FromStr` and two `TryFrom` impls per enum become `string_enum!(Name,
+//! [0 Variant = "value", …], open
 //! Catchall | closed)`. Before that, each impl must be typify's, mapping
 //! every variant to the string its serde attributes give it — so the
 //! macro, which takes those strings, behaves the same.
@@ -62,18 +63,28 @@ pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<us
                     let why = "it does not derive serde's `Serialize` and `Deserialize`";
                     return Err(shape_error("string enum", &found.name.to_string(), why));
                 }
+                // The macro compares as these derives did (by variant, then
+                // the kept string), with one small impl each.
+                for derive in COMPARISONS {
+                    if !super::remove_derive(&mut e.attrs, derive) {
+                        let why = format!("it does not derive `{derive}`");
+                        return Err(shape_error("string enum", &found.name.to_string(), &why));
+                    }
+                }
                 for variant in &mut e.variants {
                     variant.attrs.retain(|a| !a.path().is_ident("serde"));
                 }
                 let ident = &e.ident;
                 let variants = found.values.iter().map(|(v, _)| v);
                 let values = found.values.iter().map(|(_, s)| s);
+                let indices = (0..found.values.len())
+                    .map(|i| syn::LitInt::new(&i.to_string(), proc_macro2::Span::call_site()));
                 let rest = match &found.catch_all {
                     Some(catch_all) => quote!(open #catch_all),
                     None => quote!(closed),
                 };
                 Some(
-                    syn::parse_quote!(#rt::string_enum!(#ident, [#(#variants = #values),*], #rest);),
+                    syn::parse_quote!(#rt::string_enum!(#ident, [#(#indices #variants = #values),*], #rest);),
                 )
             }
             _ => None,
@@ -85,6 +96,10 @@ pub fn compact_string_enums(file: &mut syn::File, rt: &TokenStream) -> Result<us
     super::check_all_found("string enum", "conversion impls", enums.keys(), &found, 4)?;
     Ok(enums.len())
 }
+
+/// The comparison derives typify gives a string enum, which the macro
+/// implements instead.
+const COMPARISONS: [&str; 5] = ["Eq", "Hash", "Ord", "PartialEq", "PartialOrd"];
 
 /// The traits of the four conversion impls, as tokens, in the order of
 /// [`StringEnum::expected_impls`].
@@ -224,7 +239,7 @@ mod tests {
     fn file_with(display_arm: TokenStream) -> syn::File {
         syn::parse2(quote! {
             pub mod types {
-                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug)]
+                #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
                 pub enum Status {
                     #[serde(rename = "on")]
                     On,

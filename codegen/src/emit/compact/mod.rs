@@ -18,11 +18,12 @@ pub use structs::compact_structs;
 /// Drops `::serde::Serialize` and `::serde::Deserialize` from an item's
 /// derives; whether it derived both.
 fn remove_serde_derives(attrs: &mut [syn::Attribute]) -> bool {
-    remove_derive(attrs, "Serialize") & remove_derive(attrs, "Deserialize")
+    remove_derive(attrs, "::serde::Serialize") & remove_derive(attrs, "::serde::Deserialize")
 }
 
-/// Drops `::serde::<name>` from an item's derives; whether it was there.
-pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+/// Drops the derive written `path` (`::serde::Serialize`, `PartialEq`) from
+/// an item's derives; whether it was there.
+pub(super) fn remove_derive(attrs: &mut [syn::Attribute], path: &str) -> bool {
     use syn::punctuated::Punctuated;
     let mut removed = false;
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
@@ -34,10 +35,7 @@ pub(super) fn remove_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
         let before = paths.len();
         let kept: Vec<&syn::Path> = paths
             .iter()
-            .filter(|p| {
-                let serde = p.segments.len() == 2 && p.segments[0].ident == "serde";
-                !(serde && p.segments[1].ident == name)
-            })
+            .filter(|p| quote::quote!(#p).to_string().replace(' ', "") != path)
             .collect();
         if kept.len() != before {
             removed = true;

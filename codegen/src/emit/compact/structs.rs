@@ -67,8 +67,8 @@ fn invocations(s: &mut ItemStruct, rt: &TokenStream, roles: &Roles) -> Option<Ve
     if !de {
         return None;
     }
-    super::remove_derive(&mut s.attrs, "Deserialize");
-    super::remove_derive(&mut s.attrs, "Serialize");
+    super::remove_derive(&mut s.attrs, "::serde::Deserialize");
+    super::remove_derive(&mut s.attrs, "::serde::Serialize");
     for f in s.fields.iter_mut() {
         f.attrs.retain(|a| !a.path().is_ident("serde"));
     }
