@@ -38,8 +38,13 @@ fn write_client(spec: &Path, client: &Path) -> Result<(), String> {
         return Ok(());
     }
     let out_dir = client.parent().unwrap_or(Path::new("."));
-    kombo_codegen::build(spec, out_dir, &kombo_codegen::kombo_options())
-        .map_err(|e| e.to_string())?;
+    // Only the enabled tags' operations (each build-script run sees one
+    // feature set, in its own OUT_DIR).
+    let options = kombo_codegen::Options {
+        enabled_features: Some(kombo_codegen::cargo_features()),
+        ..kombo_codegen::kombo_options()
+    };
+    kombo_codegen::build(spec, out_dir, &options).map_err(|e| e.to_string())?;
     std::fs::write(&stamp_file, stamp).map_err(|e| format!("{}: {e}", stamp_file.display()))
 }
 

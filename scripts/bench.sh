@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR=never
 if [ "${1:-}" = "--smoke" ]; then
   cargo bench -q --bench call -- --test
   cargo bench -q --bench throughput -- --test
-  cargo bench -q -p kombo-codegen --bench generate -- --test
+  cargo bench -q -p kombo-codegen --features report --bench generate -- --test
   exit 0
 fi
 
@@ -85,7 +85,7 @@ seq_range=$(awk '{printf "%.3f\n", $2/$1}' "$work/calls" | sort -n | sed -n '1p;
 par_range=$(awk '{printf "%.3f\n", $3/$4}' "$work/calls" | sort -n | sed -n '1p;$p' | paste -sd-)
 
 echo "== generator benchmarks"
-cargo bench -q -p kombo-codegen --bench generate -- --noplot 2>/dev/null | grep -E "^generate|time:" || true
+cargo bench -q -p kombo-codegen --features report --bench generate -- --noplot 2>/dev/null | grep -E "^generate|time:" || true
 gen16=$(crit generate/subset_16_ops); gen128=$(crit generate/synthetic_128_ops)
 
 echo "== generated lines"

@@ -21,6 +21,11 @@ fn generated_snapshot_is_what_the_build_compiled() {
         panic!("{e}");
     }
     let built = include_str!(concat!(env!("OUT_DIR"), "/kombo_client.rs"));
+    // With a tag's feature off the build script generates less than the
+    // snapshot (all tags); the comparison needs every tag on.
+    if !cfg!(feature = "general") {
+        return;
+    }
     assert!(
         generated.code == built,
         "the build compiled another client than generated/ holds: run `cargo build -p kombo`"

@@ -15,9 +15,11 @@
 //!    over them), our own emitter for the operation layer;
 //! 7. **write** — [`build`] / [`write_snapshot`].
 //!
-//! Beside it, [`diff`] reports what a spec update changes for users. Every
+//! Beside it, `diff` (feature `report`, with `synthetic`) reports what a spec
+//! update changes for users; a build script compiles neither. Every
 //! stage reads the document through one walker, [`walk`].
 
+#[cfg(feature = "report")]
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -25,6 +27,7 @@ pub mod model;
 pub mod name;
 pub mod normalize;
 pub mod scope;
+#[cfg(feature = "report")]
 pub mod synthetic;
 pub mod walk;
 
@@ -52,6 +55,7 @@ pub fn kombo_options() -> Options {
         tag_features: true,
         pinned_names: Default::default(),
         serialize_feature: Some(SERIALIZE_FEATURE.to_owned()),
+        enabled_features: None,
     }
 }
 
@@ -63,6 +67,14 @@ pub fn dependent_options() -> Options {
         host: Host::Standalone,
         ..kombo_options()
     }
+}
+
+/// The features Cargo enabled for the crate whose build script this is
+/// (from its `CARGO_FEATURE_*` variables), for [`Options::enabled_features`].
+pub fn cargo_features() -> std::collections::BTreeSet<String> {
+    std::env::vars()
+        .filter_map(|(key, _)| key.strip_prefix("CARGO_FEATURE_").map(str::to_owned))
+        .collect()
 }
 
 /// The hex SHA-256 of spec text, as written in the generated file's header.

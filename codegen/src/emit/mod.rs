@@ -55,6 +55,12 @@ pub struct Options {
     /// The Cargo feature that compiles `Serialize` for the types the client
     /// only receives (`None`: every type serializes).
     pub serialize_feature: Option<String>,
+    /// The features enabled in the crate being built, as Cargo names them to
+    /// a build script (`CARGO_FEATURE_HRIS`: `HRIS`; [`crate::cargo_features`]).
+    /// With `tag_features`, the operations of a tag whose feature is off are
+    /// not generated at all, so the generator's time follows the tags used.
+    /// `None`: every tag (the snapshot, the maintainers' tools).
+    pub enabled_features: Option<BTreeSet<String>>,
 }
 
 impl Default for Options {
@@ -65,11 +71,23 @@ impl Default for Options {
             tag_features: false,
             pinned_names: name::PinnedNames::new(),
             serialize_feature: None,
+            enabled_features: None,
         }
     }
 }
 
 impl Options {
+    /// Whether the operations of tag module `tag` are generated.
+    fn generates(&self, tag: &str) -> bool {
+        match &self.enabled_features {
+            Some(enabled) if self.tag_features => {
+                let feature = name::tag_feature(tag).to_uppercase().replace('-', "_");
+                enabled.contains(&feature)
+            }
+            _ => true,
+        }
+    }
+
     /// The path of the crate whose public items generated code names.
     fn krate(&self) -> TokenStream {
         match self.host {
@@ -96,7 +114,7 @@ pub struct Generated {
     pub code: String,
     /// Method names chosen for the operations.
     pub operations: Vec<OperationName>,
-    /// Tag modules (and features) of the generated client.
+    /// Tag modules (and features) of the spec, generated or not.
     pub tags: BTreeSet<String>,
     /// Notes from normalization.
     pub notes: Vec<String>,
@@ -136,6 +154,14 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         "body" => body_key(id),
         _ => response_key(id),
     })?;
+    let tags: BTreeSet<String> = ops
+        .iter()
+        .map(|op| name::tag_module(op.tag.as_deref()))
+        .collect();
+    let ops: Vec<Operation> = ops
+        .into_iter()
+        .filter(|op| options.generates(&name::tag_module(op.tag.as_deref())))
+        .collect();
     let (extra, hoisted) = carriers(document, &ops)?;
     let carrier_names: BTreeSet<String> = ops
         .iter()
@@ -213,10 +239,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         normalized_yaml,
         code,
         operations: names,
-        tags: ops
-            .iter()
-            .map(|op| name::tag_module(op.tag.as_deref()))
-            .collect(),
+        tags,
         notes: normalized.notes,
     })
 }
