@@ -45,12 +45,19 @@ pub fn response_key(operation_id: &str) -> String {
 /// A document of components only: the spec's schemas plus `extra`
 /// (carriers and hoisted operation schemas). progenitor sees no paths: the
 /// operation layer is ours.
-pub fn components_document(doc: &Value, extra: Map<String, Value>) -> Value {
-    let mut schemas = doc
+pub fn components_document(
+    doc: &Value,
+    extra: Map<String, Value>,
+    skip: &std::collections::BTreeSet<String>,
+) -> Value {
+    let mut schemas: Map<String, Value> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !skip.contains(*name))
+        .map(|(name, schema)| (name.clone(), schema.clone()))
+        .collect();
     schemas.extend(extra);
     json!({
         "openapi": "3.0.3",
