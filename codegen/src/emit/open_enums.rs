@@ -13,7 +13,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use syn::punctuated::Punctuated;
-use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Fields, ItemEnum, ItemImpl, Meta, Path, Token};
 
 use crate::error::CodegenError;
@@ -36,7 +35,12 @@ pub fn open_types(
         seen: BTreeSet::new(),
         error: None,
     };
-    opener.visit_file_mut(file);
+    // typify writes every type at the top of `types`.
+    for item in crate::emit::types_items(file)?.iter_mut() {
+        if let syn::Item::Enum(e) = item {
+            opener.open(e);
+        }
+    }
     if let Some(error) = opener.error {
         return Err(error);
     }
@@ -49,7 +53,11 @@ pub fn open_types(
         opened: &opener.opened,
         fixed: BTreeMap::new(),
     };
-    fixer.visit_file_mut(file);
+    for item in crate::emit::types_items(file)?.iter_mut() {
+        if let syn::Item::Impl(imp) = item {
+            fixer.fix(imp);
+        }
+    }
     for name in opener.opened.keys() {
         for imp in ["Display", "FromStr"] {
             let fixed = fixer.fixed.get(name).is_some_and(|f| f.contains(imp));
@@ -78,8 +86,8 @@ struct Opener<'a> {
     error: Option<CodegenError>,
 }
 
-impl VisitMut for Opener<'_> {
-    fn visit_item_enum_mut(&mut self, e: &mut ItemEnum) {
+impl Opener<'_> {
+    fn open(&mut self, e: &mut ItemEnum) {
         let name = e.ident.to_string();
         if let Some(pointer) = self.unions.get(&name) {
             self.seen.insert(name.clone());
@@ -167,8 +175,8 @@ struct ImplFixer<'a> {
     fixed: BTreeMap<String, BTreeSet<&'static str>>,
 }
 
-impl VisitMut for ImplFixer<'_> {
-    fn visit_item_impl_mut(&mut self, imp: &mut ItemImpl) {
+impl ImplFixer<'_> {
+    fn fix(&mut self, imp: &mut ItemImpl) {
         let syn::Type::Path(self_ty) = &*imp.self_ty else {
             return;
         };
@@ -232,7 +240,9 @@ mod tests {
     #[test]
     fn a_listed_type_that_is_missing_fails_naming_it() {
         let mut file: syn::File = syn::parse2(quote! {
-            pub enum Renamed { A, B }
+            pub mod types {
+                pub enum Renamed { A, B }
+            }
         })
         .unwrap();
         let e = open_types(&mut file, &names(&["Status"]), &names(&[])).unwrap_err();
@@ -244,8 +254,10 @@ mod tests {
     #[test]
     fn an_enum_whose_impls_changed_shape_fails() {
         let mut file: syn::File = syn::parse2(quote! {
-            #[derive(Clone, Copy)]
-            pub enum Status { A, B }
+            pub mod types {
+                #[derive(Clone, Copy)]
+                pub enum Status { A, B }
+            }
         })
         .unwrap();
         let e = open_types(&mut file, &names(&["Status"]), &names(&[])).unwrap_err();
@@ -255,8 +267,10 @@ mod tests {
     #[test]
     fn a_union_that_is_not_tagged_fails() {
         let mut file: syn::File = syn::parse2(quote! {
-            #[serde(untagged)]
-            pub enum Kind { A(String) }
+            pub mod types {
+                #[serde(untagged)]
+                pub enum Kind { A(String) }
+            }
         })
         .unwrap();
         let e = open_types(&mut file, &names(&[]), &names(&["Kind"])).unwrap_err();
