@@ -501,12 +501,18 @@ fn types_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenError
 
 /// The `serde(...)` arguments among `attrs`, flattened.
 fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
+    attr_args(attrs, "serde")
+}
+
+/// The comma-separated arguments of every `#[name(...)]` among `attrs`,
+/// flattened (an attribute that does not parse as a `T` list is skipped).
+fn attr_args<T: syn::parse::Parse>(attrs: &[syn::Attribute], name: &str) -> Vec<T> {
     use syn::punctuated::Punctuated;
     attrs
         .iter()
-        .filter(|a| a.path().is_ident("serde"))
+        .filter(|a| a.path().is_ident(name))
         .filter_map(|a| {
-            a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            a.parse_args_with(Punctuated::<T, syn::Token![,]>::parse_terminated)
                 .ok()
         })
         .flatten()

@@ -47,15 +47,8 @@ pub(super) fn remove_derive(attrs: &mut [syn::Attribute], path: &str) -> bool {
 
 /// The serde traits an item derives (`Serialize`, `Deserialize`).
 pub(super) fn derive_list(attrs: &[syn::Attribute]) -> Vec<String> {
-    use syn::punctuated::Punctuated;
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
+    super::attr_args::<syn::Path>(attrs, "derive")
+        .into_iter()
         .filter(|p| p.segments.len() == 2 && p.segments[0].ident == "serde")
         .map(|p| p.segments[1].ident.to_string())
         .collect()
