@@ -31,6 +31,7 @@ pub mod growable;
 pub mod open_enums;
 pub mod render;
 mod roles;
+mod select;
 mod strip;
 pub mod types;
 mod webhooks;
@@ -163,7 +164,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let (ops, left_out): (Vec<Operation>, Vec<Operation>) = ops
         .into_iter()
         .partition(|op| options.generates(&name::tag_module(op.tag.as_deref())));
-    let unused = only_reached_by(document, &left_out, &ops, &normalized.webhooks);
+    let selection = select::Selection::new(document, left_out, &ops, &normalized.webhooks);
     let (extra, hoisted) = carriers(document, &ops)?;
     let carrier_names: BTreeSet<String> = ops
         .iter()
@@ -174,32 +175,17 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let rt = options.runtime();
     let krate = options.krate();
     let (index, type_tokens) = TypeIndex::build(
-        &types::components_document(document, extra, &unused),
+        &types::components_document(document, extra, &selection.unused),
         &krate.to_string().replace(' ', ""),
     )?;
     stages.mark("progenitor/typify (types)");
     let mut file: syn::File = syn::parse2(quote!(pub mod types { #type_tokens }))
         .map_err(|e| CodegenError::at("", format!("typify produced unparsable Rust: {e}")))?;
     strip::carriers(types_items(&mut file)?, &carrier_names)?;
-    // The open types of schemas not generated are not looked for.
-    let generated = |pointer: &String| {
-        let under = |prefix: &str| pointer == prefix || pointer.starts_with(&format!("{prefix}/"));
-        !left_out.iter().any(|op| under(&op.pointer))
-            && !unused
-                .iter()
-                .any(|name| under(&crate::error::push_pointer("/components/schemas", name)))
-    };
-    let open = |types: &BTreeMap<String, String>| -> BTreeMap<String, String> {
-        types
-            .iter()
-            .filter(|(_, p)| generated(p))
-            .map(|(n, p)| (n.clone(), p.clone()))
-            .collect()
-    };
     open_enums::open_types(
         &mut file,
-        &open(&normalized.open_enums),
-        &open(&normalized.open_unions),
+        &selection.open_types(&normalized.open_enums),
+        &selection.open_types(&normalized.open_unions),
     )?;
     growable::mark_non_exhaustive(&mut file)?;
     // Read before `compact` moves the serde facts into macro invocations.
@@ -418,66 +404,6 @@ fn reach(
     }
     reach.retain(|name, _| !always.contains(name));
     Ok(reach)
-}
-
-/// The component schemas only the `left_out` operations reach: not the
-/// generated operations, the webhooks, or nothing at all (those stay).
-fn only_reached_by(
-    doc: &Value,
-    left_out: &[Operation],
-    generated: &[Operation],
-    webhooks: &[crate::normalize::webhooks::Webhook],
-) -> BTreeSet<String> {
-    if left_out.is_empty() {
-        return BTreeSet::new();
-    }
-    let roots = |ops: &[Operation]| {
-        let mut refs = BTreeSet::new();
-        for op in ops {
-            operation_refs(doc, op, &mut refs);
-        }
-        refs
-    };
-    let mut kept = roots(generated);
-    kept.extend(webhooks.iter().map(|w| w.payload.clone()));
-    let kept = crate::walk::reachable(doc, &kept);
-    let dropped = crate::walk::reachable(doc, &roots(left_out));
-    dropped.difference(&kept).cloned().collect()
-}
-
-/// The component schemas an operation refers to: in its object and its path's
-/// parameters, directly or through a shared response, parameter or body.
-fn operation_refs(doc: &Value, op: &Operation, out: &mut BTreeSet<String>) {
-    fn visit(doc: &Value, value: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
-        match value {
-            Value::Object(obj) => {
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    if let Some(name) = crate::walk::schema_ref_name(value) {
-                        out.insert(name.to_owned());
-                    } else if let Some(pointer) = r.strip_prefix('#')
-                        && seen.insert(r.clone())
-                        && let Some(target) = doc.pointer(pointer)
-                    {
-                        visit(doc, target, out, seen);
-                    }
-                }
-                obj.values().for_each(|v| visit(doc, v, out, seen));
-            }
-            Value::Array(items) => items.iter().for_each(|v| visit(doc, v, out, seen)),
-            _ => {}
-        }
-    }
-    let mut seen = BTreeSet::new();
-    if let Some(object) = doc.pointer(&op.pointer) {
-        visit(doc, object, out, &mut seen);
-    }
-    let path_item = op
-        .pointer
-        .rsplit_once('/')
-        .map(|(item, _)| format!("{item}/parameters"));
-    if let Some(params) = path_item.and_then(|p| doc.pointer(&p)) {
-        visit(doc, params, out, &mut seen);
-    }
 }
 
 fn inline_response(doc: &Value, op: &Operation) -> Option<Value> {
