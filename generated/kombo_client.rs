@@ -205,7 +205,7 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
         }
     }
     /// Generation of default values for serde.
-    pub mod defaults {
+    mod defaults {
         #[cfg(any(feature = "general"))]
         pub(super) fn post_integrations_integration_id_relink_request_body_language() -> ::std::option::Option<
             super::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage,
@@ -219,37 +219,8 @@ This defaults to `EMBEDDED`, which is our recommended method of implementing the
             super::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType::Embedded
         }
     }
-    /// Error types.
-    pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
-        pub struct ConversionError(::std::borrow::Cow<'static, str>);
-        impl ::std::error::Error for ConversionError {}
-        impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-        impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
-                ::std::fmt::Debug::fmt(&self.0, f)
-            }
-        }
-        impl From<&'static str> for ConversionError {
-            fn from(value: &'static str) -> Self {
-                Self(value.into())
-            }
-        }
-        impl From<String> for ConversionError {
-            fn from(value: String) -> Self {
-                Self(value.into())
-            }
-        }
+    mod error {
+        pub use crate::ConversionError;
     }
     /// Builders for the types a request reaches: `X::builder().field(..)`,
     /// then `X::try_from(builder)` (or pass the builder where an `X` is taken).
@@ -563,4 +534,12 @@ pub(crate) mod operations {
         #[cfg(feature = "general")]
         &super::general::create_reconnection_link::OPERATION,
     ];
+}
+/// Kombo webhooks: check a delivery's `X-Kombo-Signature` ([`verify`]),
+/// then decode its body — as `Event` (one variant per webhook of the
+/// spec, when it has any) or as [`RawEvent`] (type, id, body).
+pub mod webhooks {
+    pub use crate::webhook_delivery::{
+        RawEvent, SIGNATURE_HEADER, WebhookError, WebhookEvent, verify, verify_signature,
+    };
 }

@@ -81,6 +81,7 @@ pub enum Error {
     /// 0`) until past the call's time budget: nothing was sent. Try again
     /// after `retry_after`.
     #[error("not sent: Kombo's rate limit resets in {retry_after:?}, past the call's time budget")]
+    #[non_exhaustive]
     RateLimited {
         /// How long until the window resets.
         retry_after: Duration,
@@ -90,6 +91,7 @@ pub enum Error {
     #[error(
         "not sent: no slot under Kombo's concurrency limit freed within the call's time budget (waited {waited:?})"
     )]
+    #[non_exhaustive]
     ConcurrencyLimited {
         /// How long the call waited for a slot.
         waited: Duration,

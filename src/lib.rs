@@ -25,6 +25,7 @@
 mod api_key;
 mod client;
 mod constant;
+mod conversion;
 mod envelope;
 mod error;
 mod error_code;
@@ -37,7 +38,7 @@ mod runtime;
 
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod webhooks;
+mod webhook_delivery;
 
 /// Includes the client a build script generated (`OUT_DIR/kombo_client.rs`)
 /// as a module; its lints are the generator's business, not the includer's.
@@ -76,6 +77,7 @@ pub use client::{
     http_client_builder,
 };
 pub use constant::Bool;
+pub use conversion::ConversionError;
 pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorFamily, UnexpectedResponse};
 pub use generated::*;
 pub use limits::Limits;
@@ -85,8 +87,9 @@ pub use retry::RetryPolicy;
 pub use runtime::CallOptions;
 
 /// What code generated into another crate (a client of another spec on this
-/// runtime) refers to. Not part of the stable API: it changes with the
-/// generator, in any release.
+/// runtime) refers to, and what the fuzz targets call (`classify_response`).
+/// Not part of the stable API: doc-hidden, it changes with the generator in
+/// any release, and the change report and semver checks do not cover it.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::*;

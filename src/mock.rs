@@ -72,8 +72,10 @@ pub enum Fault {
     Delay(Duration),
 }
 
-/// One request the server received.
+/// One request the server received (`#[non_exhaustive]`: what is recorded
+/// can grow).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// HTTP method.
     pub method: String,

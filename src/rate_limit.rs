@@ -12,7 +12,10 @@ const CONCURRENCY_LIMIT: HeaderName = HeaderName::from_static("concurrency-limit
 const CONCURRENCY_REMAINING: HeaderName = HeaderName::from_static("concurrency-remaining");
 
 /// Kombo's rate-limit and concurrency headers, on errors and on successes.
+/// `#[non_exhaustive]`: a header Kombo adds becomes a field; build one with
+/// [`RateLimit::from_headers`] or `RateLimit::default()` and its fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `ratelimit-limit`
     pub limit: Option<u64>,

@@ -7,10 +7,9 @@ use std::path::Path;
 #[test]
 fn generated_snapshot_is_what_the_build_compiled() {
     let spec = Path::new("openapi/kombo.yaml");
-    let options = kombo_codegen::Options {
-        pinned_names: kombo_codegen::read_names(spec).unwrap(),
-        ..kombo_codegen::kombo_options()
-    };
+    let options = kombo_codegen::Options::kombo()
+        .pinned_names(kombo_codegen::read_names(spec).unwrap())
+        .declared_features(kombo_codegen::declared_features(Path::new("Cargo.toml")).unwrap());
     let generated =
         kombo_codegen::generate(&std::fs::read_to_string(spec).unwrap(), &options).unwrap();
     if let Err(e) = kombo_codegen::check_snapshot(&generated, Path::new("generated")) {

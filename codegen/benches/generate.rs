@@ -9,12 +9,12 @@ fn generate(c: &mut Criterion) {
     let text = std::fs::read_to_string("../../shared/specs/kombo-subset.yaml")
         .or_else(|_| std::fs::read_to_string("../fixtures/kombo-fixture.yaml"))
         .unwrap();
-    let mut subset = kombo_codegen::emit::parse_spec(&text).unwrap();
+    let mut subset = kombo_codegen::parse_spec(&text).unwrap();
     if let Some(root) = subset.as_object_mut() {
         root.shift_remove("webhooks");
     }
     let synthetic = kombo_codegen::synthetic::replicate(&subset, 8);
-    let options = kombo_codegen::dependent_options();
+    let options = kombo_codegen::Options::dependent();
     let mut group = c.benchmark_group("generate");
     group.sample_size(10);
     for (name, doc) in [

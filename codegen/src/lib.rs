@@ -1,38 +1,40 @@
 //! Code generation for the `kombo` crate, in the manner of prost-build:
-//! `build.rs` calls [`build`]; maintainers use the `kombo-codegen` CLI.
+//! `build.rs` calls [`build`] with [`Options`]; maintainers use the
+//! `kombo-codegen` CLI (feature `cli`).
 //!
-//! The pipeline, one module per stage, each a pure function:
+//! The pipeline, one private module per stage (`src/<stage>`), each a pure
+//! function: **read** ([`parse_spec`]: YAML or JSON text → a JSON tree),
+//! **name** (method names from summaries), **normalize** ([`normalize`]:
+//! OpenAPI 3.1 → the 3.0 dialect progenitor reads, generator fixes, Kombo's
+//! open-enum policy), **scope** (headers a scoped client supplies),
+//! **model** (one description of every operation), **emit**
+//! (progenitor/typify for the types with checked passes over them, our own
+//! emitter for the operation layer), **write** ([`build`] /
+//! [`write_snapshot`]). Every stage reads the document through one walker
+//! (`walk.rs`).
 //!
-//! 1. **read** — [`emit::parse_spec`]: YAML or JSON text → a JSON tree;
-//! 2. **name** — [`name`]: method names from summaries;
-//! 3. **normalize** — [`normalize`]: OpenAPI 3.1 → the 3.0 dialect progenitor
-//!    reads ([`normalize::dialect`]), generator fixes
-//!    ([`normalize::generator_fixes`]) and Kombo's open-enum policy
-//!    ([`normalize::open_enums`]);
-//! 4. **scope** — [`scope`]: headers a scoped client supplies;
-//! 5. **model** — [`model`]: one description of every operation;
-//! 6. **emit** — [`emit`]: progenitor/typify for the types (checked passes
-//!    over them), our own emitter for the operation layer;
-//! 7. **write** — [`build`] / [`write_snapshot`].
-//!
-//! Beside it, `diff` (feature `report`, with `synthetic`) reports what a spec
-//! update changes for users; a build script compiles neither. Every
-//! stage reads the document through one walker, [`walk`].
+//! Beside it, [`diff`] (feature `report`, with `synthetic`) reports what a
+//! spec update changes for users; a build script compiles neither. The
+//! stages stay private so that a generator bump (progenitor, typify, syn) is
+//! not a breaking change of this crate.
 
 #[cfg(feature = "report")]
 pub mod diff;
-pub mod emit;
-pub mod error;
-pub mod model;
-pub mod name;
-pub mod normalize;
-pub mod scope;
+mod emit;
+mod error;
+mod model;
+mod name;
+mod normalize;
+mod options;
+mod scope;
 #[cfg(feature = "report")]
 pub mod synthetic;
-pub mod walk;
+mod walk;
 
-pub use emit::{GENERATOR_VERSIONS, Generated, Host, Options, generate};
+pub use emit::{GENERATOR_VERSIONS, Generated, generate, parse_spec};
 pub use error::CodegenError;
+pub use name::PinnedNames;
+pub use options::{INTEGRATION_HEADER, Options, SERIALIZE_FEATURE, declared_features};
 
 use std::path::Path;
 
@@ -41,40 +43,21 @@ pub const CLIENT_FILE: &str = "kombo_client.rs";
 /// File name of the normalized spec inside `generated/`.
 pub const NORMALIZED_FILE: &str = "kombo.normalized.yaml";
 
-/// The Cargo feature of a crate holding a generated client that compiles
-/// `Serialize` for the types the client only receives (responses, webhook
-/// payloads): off by default, because those impls are a large share of the
-/// crate's compile time and memory and decoding needs none of them.
-pub const SERIALIZE_FEATURE: &str = "serialize-responses";
-
-/// The options the `kombo` crate generates its client with.
-pub fn kombo_options() -> Options {
-    Options {
-        host: Host::Kombo,
-        scoped_headers: vec!["X-Integration-Id".to_owned()],
-        tag_features: true,
-        pinned_names: Default::default(),
-        serialize_feature: Some(SERIALIZE_FEATURE.to_owned()),
-        enabled_features: None,
-    }
+/// The normalize stage alone: a parsed spec ([`parse_spec`]) as the 3.0
+/// document the generator reads (what `generated/kombo.normalized.yaml`
+/// holds). Normalizing its output again changes nothing.
+pub fn normalize(doc: serde_json::Value) -> Result<serde_json::Value, CodegenError> {
+    normalize::normalize(doc).map(|n| n.document)
 }
 
-/// The options a crate other than `kombo` generates a client with (a
-/// generated `Client` on `kombo`'s runtime, `::kombo::__private`), e.g. the
-/// test-only fixture clients.
-pub fn dependent_options() -> Options {
-    Options {
-        host: Host::Standalone,
-        ..kombo_options()
-    }
-}
-
-/// The features Cargo enabled for the crate whose build script this is
-/// (from its `CARGO_FEATURE_*` variables), for [`Options::enabled_features`].
-pub fn cargo_features() -> std::collections::BTreeSet<String> {
-    std::env::vars()
-        .filter_map(|(key, _)| key.strip_prefix("CARGO_FEATURE_").map(str::to_owned))
-        .collect()
+/// The error codes `ErrorCode` gets from a spec: those Kombo documents, then
+/// every other code its error responses list.
+pub fn error_codes(spec_text: &str) -> Result<Vec<String>, CodegenError> {
+    let normalized = normalize::normalize(parse_spec(spec_text)?)?;
+    Ok(emit::error_code_rows(&normalized.document)
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect())
 }
 
 /// The hex SHA-256 of spec text, as written in the generated file's header.
@@ -92,7 +75,7 @@ pub fn names_path(spec: &Path) -> std::path::PathBuf {
 }
 
 /// Reads the name map beside `spec` (none: nothing pinned).
-pub fn read_names(spec: &Path) -> Result<name::PinnedNames, CodegenError> {
+pub fn read_names(spec: &Path) -> Result<PinnedNames, CodegenError> {
     let path = names_path(spec);
     match std::fs::read_to_string(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
@@ -112,7 +95,7 @@ pub fn read_names(spec: &Path) -> Result<name::PinnedNames, CodegenError> {
 
 /// The name map as `refresh` writes it: sorted, one entry a line.
 pub fn names_json(generated: &Generated) -> String {
-    let map = name::name_map(&generated.operations);
+    let map = generated.name_map();
     let mut text = serde_json::to_string_pretty(&map).unwrap_or_default();
     text.push('\n');
     text
@@ -124,10 +107,7 @@ pub fn build(spec: &Path, out_dir: &Path, options: &Options) -> Result<Generated
     let name = spec.display().to_string();
     let text = std::fs::read_to_string(spec)
         .map_err(|e| CodegenError::at("", format!("cannot read: {e}")).in_file(&name))?;
-    let options = Options {
-        pinned_names: read_names(spec)?,
-        ..options.clone()
-    };
+    let options = options.clone().pinned_names(read_names(spec)?);
     let generated = generate(&text, &options).map_err(|e| e.in_file(&name))?;
     let out = out_dir.join(CLIENT_FILE);
     std::fs::write(&out, &generated.code).map_err(|e| {

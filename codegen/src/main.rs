@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use kombo_codegen::{CodegenError, NORMALIZED_FILE, diff, generate, kombo_options, write_snapshot};
+use kombo_codegen::{CodegenError, NORMALIZED_FILE, Options, diff, generate, write_snapshot};
 
 #[derive(Parser)]
 #[command(
@@ -86,10 +86,11 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             let out = root.join("generated");
             let old = std::fs::read_to_string(out.join(NORMALIZED_FILE)).ok();
             let spec = read(&spec_path)?;
-            let options = kombo_codegen::Options {
-                pinned_names: kombo_codegen::read_names(&spec_path)?,
-                ..kombo_options()
-            };
+            // Declared features as the build script reads them, so a tag
+            // without one is ungated in the snapshot too (and named below).
+            let options = Options::kombo()
+                .pinned_names(kombo_codegen::read_names(&spec_path)?)
+                .declared_features(kombo_codegen::declared_features(&root.join("Cargo.toml"))?);
             let generated = generate(&spec, &options)
                 .map_err(|e| e.in_file(spec_path.display().to_string()))?;
             let names_path = kombo_codegen::names_path(&spec_path);
@@ -97,11 +98,14 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             // The client of Kombo's 16-endpoint subset (the test-only fixture
             // crate compiles the same spec), reviewed beside the relink one.
             let fixture_spec = root.join("fixtures/kombo-fixture.yaml");
-            let fixture = generate(&read(&fixture_spec)?, &kombo_codegen::dependent_options())
+            let fixture_options = Options::dependent().declared_features(
+                kombo_codegen::declared_features(&root.join("fixtures/Cargo.toml"))?,
+            );
+            let fixture = generate(&read(&fixture_spec)?, &fixture_options)
                 .map_err(|e| e.in_file(fixture_spec.display().to_string()))?;
             let fixture_out = out.join("fixture");
-            check_tag_features(&root, "kombo", &generated.tags)?;
-            check_tag_features(&root, "kombo-fixtures", &fixture.tags)?;
+            check_tag_features(&root, "kombo", &generated.tag_features())?;
+            check_tag_features(&root, "kombo-fixtures", &fixture.tag_features())?;
             if check {
                 kombo_codegen::check_snapshot(&generated, &out)?;
                 kombo_codegen::check_snapshot(&fixture, &fixture_out)?;
@@ -143,9 +147,9 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
         } => {
             let text = read(&spec)?;
             let options = if standalone {
-                kombo_codegen::dependent_options()
+                Options::dependent()
             } else {
-                kombo_options()
+                Options::kombo()
             };
             let generated =
                 generate(&text, &options).map_err(|e| e.in_file(spec.display().to_string()))?;
@@ -158,7 +162,7 @@ fn run(cli: Cli) -> Result<(), CodegenError> {
             Ok(())
         }
         Command::Synthesize { spec, copies, out } => {
-            let doc = kombo_codegen::emit::parse_spec(&read(&spec)?)?;
+            let doc = kombo_codegen::parse_spec(&read(&spec)?)?;
             let synthetic = kombo_codegen::synthetic::replicate(&doc, copies);
             let text = serde_json::to_string_pretty(&synthetic)
                 .map_err(|e| CodegenError::at("", format!("cannot write JSON: {e}")))?;
@@ -191,7 +195,7 @@ const NOT_TAGS: [&str; 3] = ["default", "codegen", "mock"];
 fn check_tag_features(
     root: &Path,
     package_name: &str,
-    tags: &std::collections::BTreeSet<String>,
+    tag_features: &std::collections::BTreeSet<String>,
 ) -> Result<(), CodegenError> {
     let package = package(root, package_name)?;
     let features: std::collections::BTreeSet<String> = package["features"]
@@ -210,11 +214,8 @@ fn check_tag_features(
             ),
         ));
     }
-    let wanted: std::collections::BTreeSet<String> = tags
-        .iter()
-        .map(|t| kombo_codegen::name::tag_feature(t))
-        .chain([serialize])
-        .collect();
+    let wanted: std::collections::BTreeSet<String> =
+        tag_features.iter().cloned().chain([serialize]).collect();
     if let Some(missing) = wanted.difference(&features).next() {
         return Err(CodegenError::at(
             "",

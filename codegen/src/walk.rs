@@ -274,6 +274,50 @@ pub fn walk_schema(
     Ok(())
 }
 
+/// Calls `visit` on `schema` and every schema nested in it, parents first,
+/// following `$ref`s to component schemas (each component once, so a
+/// recursive schema ends).
+pub fn visit_schemas<'a>(doc: &'a Value, schema: &'a Value, visit: &mut dyn FnMut(&'a Value)) {
+    let mut seen = BTreeSet::new();
+    visit_within(doc, schema, &mut seen, visit);
+}
+
+fn visit_within<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    seen: &mut BTreeSet<&'a str>,
+    visit: &mut dyn FnMut(&'a Value),
+) {
+    if let Some(name) = schema_ref_name(schema) {
+        if seen.insert(name)
+            && let Some(target) = doc.pointer(&push_pointer("/components/schemas", name))
+        {
+            visit_within(doc, target, seen, visit);
+        }
+        return;
+    }
+    visit(schema);
+    let Some(obj) = schema.as_object() else {
+        return;
+    };
+    let nested = obj
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|props| props.values())
+        .chain(["items", "not"].into_iter().filter_map(|k| obj.get(k)))
+        .chain(obj.get("additionalProperties").filter(|s| s.is_object()))
+        .chain(
+            ["allOf", "anyOf", "oneOf"]
+                .into_iter()
+                .filter_map(|k| obj.get(k).and_then(Value::as_array))
+                .flatten(),
+        );
+    for sub in nested {
+        visit_within(doc, sub, seen, visit);
+    }
+}
+
 /// Keys whose values are example data, never schemas or references.
 fn is_example_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "x-examples")
@@ -380,6 +424,29 @@ mod tests {
             ]
         );
         assert_eq!(parameters(&doc, &operations(&doc)[0]).len(), 1);
+    }
+
+    #[test]
+    fn visit_schemas_follows_refs_once_each() {
+        let doc = json!({"components": {"schemas": {
+            "Node": {"type": "object", "properties": {
+                "next": {"$ref": "#/components/schemas/Node"},
+                "code": {"$ref": "#/components/schemas/Code"}
+            }},
+            "Code": {"type": "string", "enum": ["A"]}
+        }}});
+        let root = json!({"anyOf": [{"$ref": "#/components/schemas/Node"}]});
+        let mut enums = Vec::new();
+        let mut visited = 0;
+        visit_schemas(&doc, &root, &mut |s| {
+            visited += 1;
+            enums.extend(s.get("enum").cloned());
+        });
+        assert_eq!(enums, [json!(["A"])]);
+        assert_eq!(
+            visited, 3,
+            "the root, Node, Code: the cycle through `next` ends"
+        );
     }
 
     #[test]

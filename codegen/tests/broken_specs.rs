@@ -30,7 +30,7 @@ fn every_broken_spec_is_rejected_by_name_or_generates() {
         let result = kombo_codegen::build(
             &path,
             &std::env::temp_dir(),
-            &kombo_codegen::kombo_options(),
+            &kombo_codegen::Options::kombo(),
         );
         match (name.starts_with("rejected-"), result) {
             (true, Ok(_)) => {

@@ -63,17 +63,17 @@ proptest! {
 
     #[test]
     fn normalize_never_panics(doc in arbitrary_json()) {
-        let _ = kombo_codegen::normalize::normalize(doc);
+        let _ = kombo_codegen::normalize(doc);
     }
 
     #[test]
     fn normalize_never_panics_on_documents(paths in arbitrary_json(), schemas in arbitrary_json()) {
         let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
                          "paths": paths, "components": {"schemas": schemas}});
-        let _ = kombo_codegen::normalize::normalize(doc.clone());
+        let _ = kombo_codegen::normalize(doc.clone());
         // The whole pipeline, progenitor included: errors, never panics.
         let text = serde_json::to_string(&doc).unwrap();
-        let _ = kombo_codegen::generate(&text, &kombo_codegen::kombo_options());
+        let _ = kombo_codegen::generate(&text, &kombo_codegen::Options::kombo());
     }
 }
 
@@ -81,11 +81,9 @@ proptest! {
 fn normalizing_twice_changes_nothing() {
     for path in ["../openapi/kombo.yaml", "../fixtures/kombo-fixture.yaml"] {
         let text = std::fs::read_to_string(path).unwrap();
-        let doc = kombo_codegen::emit::parse_spec(&text).unwrap();
-        let once = kombo_codegen::normalize::normalize(doc).unwrap().document;
-        let twice = kombo_codegen::normalize::normalize(once.clone())
-            .unwrap()
-            .document;
+        let doc = kombo_codegen::parse_spec(&text).unwrap();
+        let once = kombo_codegen::normalize(doc).unwrap();
+        let twice = kombo_codegen::normalize(once.clone()).unwrap();
         assert_eq!(once, twice, "{path}");
     }
 }

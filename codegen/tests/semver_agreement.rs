@@ -20,7 +20,7 @@ const ERROR_CODE: &str = "/components/responses/ErrorResponseGeneral/content/app
 
 fn vendored() -> Value {
     let text = std::fs::read_to_string("../openapi/kombo.yaml").unwrap();
-    kombo_codegen::emit::parse_spec(&text).unwrap()
+    kombo_codegen::parse_spec(&text).unwrap()
 }
 
 fn changed(change: impl FnOnce(&mut Value)) -> Value {
@@ -190,18 +190,11 @@ fn cases() -> Vec<Case> {
 /// A standalone crate holding one generated client (on the `kombo` runtime).
 fn write_crate(dir: &Path, spec: &Value, version: &str) {
     let text = serde_json::to_string(spec).unwrap();
-    let options = kombo_codegen::Options {
-        pinned_names: pins(),
-        ..kombo_codegen::dependent_options()
-    };
+    let options = kombo_codegen::Options::dependent().pinned_names(pins());
     let generated = kombo_codegen::generate(&text, &options).unwrap();
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let repo = std::fs::canonicalize("..").unwrap();
-    let features: Vec<String> = generated
-        .tags
-        .iter()
-        .map(|t| kombo_codegen::name::tag_feature(t))
-        .collect();
+    let features: Vec<String> = generated.tag_features().into_iter().collect();
     let feature_lines: String = features
         .iter()
         .chain([&kombo_codegen::SERIALIZE_FEATURE.to_owned()])
@@ -261,18 +254,15 @@ fn semver_checks_accepts_minor(old: &Path, new: &Path, target: &Path) -> (bool, 
 }
 
 /// The names the vendored spec's snapshot pins (as `openapi/kombo.names.json` does).
-fn pins() -> kombo_codegen::name::PinnedNames {
+fn pins() -> kombo_codegen::PinnedNames {
     let text = serde_json::to_string(&vendored()).unwrap();
-    let generated = kombo_codegen::generate(&text, &kombo_codegen::kombo_options()).unwrap();
-    kombo_codegen::name::name_map(&generated.operations)
+    let generated = kombo_codegen::generate(&text, &kombo_codegen::Options::kombo()).unwrap();
+    generated.name_map()
 }
 
 fn verdict(old: &Value, new: &Value) -> String {
     let text = |v: &Value| serde_json::to_string(v).unwrap();
-    let options = kombo_codegen::Options {
-        pinned_names: pins(),
-        ..kombo_codegen::kombo_options()
-    };
+    let options = kombo_codegen::Options::kombo().pinned_names(pins());
     let (_, report) =
         kombo_codegen::diff::report_with_bump(&text(old), &text(new), &options).unwrap();
     let first = report.lines().next().unwrap_or_default();

@@ -4,10 +4,10 @@ use std::path::Path;
 
 fn generate_file(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap();
-    let generated = kombo_codegen::generate(&text, &kombo_codegen::kombo_options())
+    let generated = kombo_codegen::generate(&text, &kombo_codegen::Options::kombo())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     syn::parse_file(&generated.code).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(!generated.operations.is_empty(), "{}", path.display());
+    assert!(!generated.name_map().is_empty(), "{}", path.display());
 }
 
 #[test]
@@ -41,11 +41,14 @@ fn every_shared_endpoint_document_generates() {
 
 #[test]
 fn a_bad_spec_is_one_clear_error() {
-    let e =
-        kombo_codegen::generate("openapi: 3.1.0\npaths: {a: [", &Default::default()).unwrap_err();
+    let e = kombo_codegen::generate(
+        "openapi: 3.1.0\npaths: {a: [",
+        &kombo_codegen::Options::kombo(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("not valid YAML"), "{e}");
     let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n        '201': {description: ok, content: {application/json: {schema: {type: string}}}}\n";
-    let e = kombo_codegen::generate(spec, &Default::default()).unwrap_err();
+    let e = kombo_codegen::generate(spec, &kombo_codegen::Options::kombo()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "/paths/~1a/get/responses/201: the operation has success responses with different bodies; the generator decodes one"
@@ -60,10 +63,10 @@ fn a_bad_spec_is_one_clear_error() {
 fn a_build_with_one_tag_generates_only_what_it_reaches() {
     let text = std::fs::read_to_string("../fixtures/kombo-fixture.yaml").unwrap();
     let generate = |enabled: Option<&[&str]>| {
-        let options = kombo_codegen::Options {
-            enabled_features: enabled.map(|f| f.iter().map(|s| s.to_string()).collect()),
-            ..kombo_codegen::dependent_options()
-        };
+        let mut options = kombo_codegen::Options::dependent();
+        if let Some(features) = enabled {
+            options = options.enabled_features(features.iter().map(|s| s.to_string()).collect());
+        }
         kombo_codegen::generate(&text, &options).unwrap()
     };
     let all = generate(None);

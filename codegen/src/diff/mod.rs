@@ -8,8 +8,9 @@
 #[cfg(test)]
 use serde_json::{Value, json};
 
-use crate::emit::{Options, parse_spec, prepare};
+use crate::emit::{parse_spec, prepare};
 use crate::error::CodegenError;
+use crate::options::Options;
 
 mod compare;
 mod model;
@@ -43,7 +44,7 @@ pub struct Change {
 /// Report between two spec texts (raw or already normalized), named as the
 /// `kombo` crate names them with nothing pinned.
 pub fn report_texts(old: &str, new: &str) -> Result<String, CodegenError> {
-    Ok(report_with_bump(old, new, &crate::kombo_options())?.1)
+    Ok(report_with_bump(old, new, &Options::kombo())?.1)
 }
 
 /// The release a spec update needs, and its report; both specs are named

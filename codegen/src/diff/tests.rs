@@ -7,7 +7,7 @@ fn vendored() -> Value {
 }
 
 fn report(old: Value, new: Value) -> (Vec<Change>, String) {
-    let options = Options::default();
+    let options = Options::kombo();
     let (old, _) = prepare(old, &options).unwrap();
     let (new, _) = prepare(new, &options).unwrap();
     let changes = changes(&old.document, &new.document);

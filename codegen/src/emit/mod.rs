@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Map, Value, json};
 
@@ -24,10 +23,12 @@ use crate::error::CodegenError;
 use crate::model::{self, Body, Operation};
 use crate::name::{self, OperationName, rust_type_name};
 use crate::normalize::{self, Normalized};
+use crate::options::Options;
 
 mod compact;
 mod gate;
 pub mod growable;
+mod helper_modules;
 pub mod open_enums;
 pub mod render;
 mod roles;
@@ -36,89 +37,47 @@ mod strip;
 pub mod types;
 mod webhooks;
 
-pub use render::Host;
+pub(crate) use render::error_codes::rows as error_code_rows;
 pub use types::GENERATOR_VERSIONS;
 use types::{TypeIndex, body_key, io_key, params_key, response_key};
 
-/// How the client is generated.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Whose accessors the namespaces are ([`Host::Kombo`] inside `kombo`,
-    /// [`Host::Standalone`] in any other crate).
-    pub host: Host,
-    /// Request headers that a scoped client supplies instead of each call
-    /// (e.g. `X-Integration-Id`).
-    pub scoped_headers: Vec<String>,
-    /// Gate each tag's module behind a Cargo feature of the same name.
-    pub tag_features: bool,
-    /// Method names an earlier snapshot chose, kept ([`name::PinnedNames`]).
-    pub pinned_names: name::PinnedNames,
-    /// The Cargo feature that compiles `Serialize` for the types the client
-    /// only receives (`None`: every type serializes).
-    pub serialize_feature: Option<String>,
-    /// The features enabled in the crate being built, as Cargo names them to
-    /// a build script (`CARGO_FEATURE_HRIS`: `HRIS`; [`crate::cargo_features`]).
-    /// With `tag_features`, the operations of a tag whose feature is off are
-    /// not generated at all, so the generator's time follows the tags used.
-    /// `None`: every tag (the snapshot, the maintainers' tools).
-    pub enabled_features: Option<BTreeSet<String>>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            host: Host::Kombo,
-            scoped_headers: Vec::new(),
-            tag_features: false,
-            pinned_names: name::PinnedNames::new(),
-            serialize_feature: None,
-            enabled_features: None,
-        }
-    }
-}
-
-impl Options {
-    /// Whether the operations of tag module `tag` are generated.
-    fn generates(&self, tag: &str) -> bool {
-        match &self.enabled_features {
-            Some(enabled) if self.tag_features => {
-                let feature = name::tag_feature(tag).to_uppercase().replace('-', "_");
-                enabled.contains(&feature)
-            }
-            _ => true,
-        }
-    }
-
-    /// The path of the crate whose public items generated code names.
-    fn krate(&self) -> TokenStream {
-        match self.host {
-            Host::Kombo => quote!(crate),
-            Host::Standalone => quote!(::kombo),
-        }
-    }
-
-    /// The path of the runtime generated code calls.
-    fn runtime(&self) -> TokenStream {
-        match self.host {
-            Host::Kombo => quote!(crate::runtime),
-            Host::Standalone => quote!(::kombo::__private),
-        }
-    }
-}
-
 /// Everything one generation produces.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Generated {
     /// The normalized document as YAML (for review in `generated/`).
     pub normalized_yaml: String,
     /// The formatted Rust source.
     pub code: String,
     /// Method names chosen for the operations.
-    pub operations: Vec<OperationName>,
+    pub(crate) operations: Vec<OperationName>,
+    /// Features of tags generated without a gate.
+    pub(crate) ungated: Vec<String>,
     /// Tag modules (and features) of the spec, generated or not.
     pub tags: BTreeSet<String>,
     /// Notes from normalization.
     pub notes: Vec<String>,
+}
+
+impl Generated {
+    /// The Cargo feature of each tag of the spec (`ai-apply`), generated or not.
+    pub fn tag_features(&self) -> BTreeSet<String> {
+        self.tags.iter().map(|t| name::tag_feature(t)).collect()
+    }
+
+    /// The features of the spec's tags that the crate does not declare
+    /// ([`Options::declared_features`]): their operations were generated
+    /// ungated, always compiled. A build script says so
+    /// (`cargo::warning`), naming the line to add to `[features]`.
+    pub fn ungated_tags(&self) -> &[String] {
+        &self.ungated
+    }
+
+    /// `operationId` → `tag.method` for every operation: the name map
+    /// `refresh` keeps beside the spec ([`Options::pinned_names`]).
+    pub fn name_map(&self) -> crate::PinnedNames {
+        name::name_map(&self.operations)
+    }
 }
 
 /// Parses YAML (or JSON) spec text into a JSON tree.
@@ -161,6 +120,11 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         .iter()
         .map(|op| name::tag_module(op.tag.as_deref()))
         .collect();
+    let ungated: Vec<String> = tags
+        .iter()
+        .filter(|tag| options.tag_features && !options.gated(tag))
+        .map(|tag| name::tag_feature(tag))
+        .collect();
     let (ops, left_out): (Vec<Operation>, Vec<Operation>) = ops
         .into_iter()
         .partition(|op| options.generates(&name::tag_module(op.tag.as_deref())));
@@ -182,6 +146,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let mut file: syn::File = syn::parse2(quote!(pub mod types { #type_tokens }))
         .map_err(|e| CodegenError::at("", format!("typify produced unparsable Rust: {e}")))?;
     strip::carriers(types_items(&mut file)?, &carrier_names)?;
+    helper_modules::privatize(types_items(&mut file)?, &krate)?;
     open_enums::open_types(
         &mut file,
         &selection.open_types(&normalized.open_enums),
@@ -223,12 +188,12 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         types_items(&mut file)?.push(module);
     }
     if options.tag_features {
-        let reach = reach(&index, &ops, &normalized.webhooks)?;
+        let reach = reach(&index, &ops, &normalized.webhooks, options)?;
         gate::gate_types(types_items(&mut file)?, &reach);
     }
     stages.mark("type passes");
-    let layer = render::operations(&ctx, &ops, &options.host, options.tag_features)?;
-    let events = webhooks::events(&normalized.webhooks, &krate);
+    let layer = render::operations(&ctx, &ops, options)?;
+    let events = webhooks::events(&normalized.webhooks, &options.webhook_delivery());
     let rest: syn::File = syn::parse2(quote!(#layer #events))
         .map_err(|e| CodegenError::at("", format!("the emitter produced unparsable Rust: {e}")))?;
     file.items.extend(rest.items);
@@ -250,6 +215,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         normalized_yaml,
         code,
         operations: names,
+        ungated,
         tags,
         notes: normalized.notes,
     })
@@ -370,12 +336,14 @@ fn carriers(doc: &Value, ops: &[Operation]) -> Result<(Components, Hoisted), Cod
 }
 
 /// Which tags reach each type: through an operation's parameters, body or
-/// response. A type a webhook payload reaches is left out (always compiled:
-/// `webhooks::Event` names it whatever the features).
+/// response. A type a webhook payload or an ungated tag reaches is left out
+/// (always compiled: `webhooks::Event` or an ungated operation names it
+/// whatever the features).
 fn reach(
     index: &TypeIndex,
     ops: &[Operation],
     webhooks: &[crate::normalize::webhooks::Webhook],
+    options: &Options,
 ) -> Result<gate::Reach, CodegenError> {
     let mut reach = gate::Reach::new();
     for op in ops {
@@ -402,7 +370,7 @@ fn reach(
         }
         always.insert(payload);
     }
-    reach.retain(|name, _| !always.contains(name));
+    reach.retain(|name, tags| !always.contains(name) && tags.iter().all(|t| options.gated(t)));
     Ok(reach)
 }
 

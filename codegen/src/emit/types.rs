@@ -82,8 +82,6 @@ pub struct Field {
     pub name: String,
     /// Its type.
     pub type_id: TypeId,
-    /// Whether the schema requires it.
-    pub required: bool,
     /// Its description.
     pub description: Option<String>,
 }
@@ -268,7 +266,6 @@ fn struct_fields(ty: &typify::Type<'_>) -> Option<Vec<Field>> {
                 .map(|p| Field {
                     name: p.name.to_owned(),
                     type_id: p.type_id.clone(),
-                    required: p.required,
                     description: p.description.map(str::to_owned),
                 })
                 .collect(),

@@ -1,7 +1,9 @@
-//! `pub mod webhooks`: one typed enum of the spec's webhook events, decoded by
-//! their `type`, with a variant that keeps an event type this version does
-//! not know. Verification and the raw event are hand-written
-//! (`<crate>::webhooks`); nothing is emitted for a spec without webhooks.
+//! `pub mod webhooks`: the hand-written signature check and raw event,
+//! re-exported by path, beside one typed enum of the spec's webhook events
+//! (decoded by their `type`, with a variant that keeps an event type this
+//! version does not know). The module exists for every spec, so
+//! `<crate>::webhooks::verify` is always there and a spec update that adds
+//! webhooks adds `webhooks::Event` to it — nothing hand-written shadows it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,11 +11,23 @@ use quote::{format_ident, quote};
 use crate::name::rust_type_name;
 use crate::normalize::webhooks::Webhook;
 
-pub(super) fn events(webhooks: &[Webhook], krate: &TokenStream) -> TokenStream {
-    if webhooks.is_empty() {
-        return TokenStream::new();
+pub(super) fn events(webhooks: &[Webhook], hooks: &TokenStream) -> TokenStream {
+    let event = (!webhooks.is_empty()).then(|| event_enum(webhooks, hooks));
+    quote! {
+        /// Kombo webhooks: check a delivery's `X-Kombo-Signature` ([`verify`]),
+        /// then decode its body — as `Event` (one variant per webhook of the
+        /// spec, when it has any) or as [`RawEvent`] (type, id, body).
+        pub mod webhooks {
+            pub use #hooks::{
+                RawEvent, SIGNATURE_HEADER, WebhookError, WebhookEvent, verify, verify_signature,
+            };
+
+            #event
+        }
     }
-    let hooks = quote!(#krate::webhooks);
+}
+
+fn event_enum(webhooks: &[Webhook], hooks: &TokenStream) -> TokenStream {
     let variants: Vec<_> = webhooks
         .iter()
         .map(|w| format_ident!("{}", rust_type_name(&w.name)))
@@ -28,10 +42,8 @@ pub(super) fn events(webhooks: &[Webhook], krate: &TokenStream) -> TokenStream {
         .map(|w| format!(" `{}` (webhook `{}`).", w.event_type, w.name))
         .collect();
     quote! {
-        /// The spec's webhook events, decoded after the signature is verified:
-        /// `let event: webhooks::Event = kombo::webhooks::verify(secret, body, signature)?`.
-        pub mod webhooks {
-            /// One webhook event, by its `type`.
+            /// One webhook event of the spec, by its `type`, decoded after the
+            /// signature is verified: `let event: Event = verify(secret, body, signature)?`.
             #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub enum Event {
@@ -62,6 +74,5 @@ pub(super) fn events(webhooks: &[Webhook], krate: &TokenStream) -> TokenStream {
                     }
                 }
             }
-        }
     }
 }

@@ -28,9 +28,8 @@ pub mod open_enums;
 mod validate;
 pub mod webhooks;
 
-pub use dialect::EXAMPLES_EXTENSION;
 pub use generator_fixes::REQUEST_CONTENT_TYPE_EXTENSION;
-pub use open_enums::{KNOWN_VALUES_EXTENSION, NULL_ONLY_EXTENSION};
+pub use open_enums::KNOWN_VALUES_EXTENSION;
 
 /// The normalized document plus what was removed or reshaped.
 #[derive(Debug, Clone, PartialEq)]

@@ -178,15 +178,30 @@ pub(super) fn open_response_enums(
 /// spec types as `null` alone (Kombo documents dates this way) decodes as any
 /// JSON value, so a client does not fail when the server sends one.
 /// What the client receives is read liberally: enums and unions are open,
-/// and a required property that may be `null` may also be absent.
+/// a required property that may be `null` may also be absent, and a field
+/// the spec does not list is ignored.
 /// Two walks: a property's nullability is final only once the first has
 /// rewritten every schema under it.
 fn received_side(schema: &mut Value, pointer: &str) -> Result<(), CodegenError> {
     walk_schema(schema, pointer, &mut open_enum)?;
     walk_schema(schema, pointer, &mut |s, _| {
         absent_means_null(s);
+        unknown_fields_ignored(s);
         Ok(())
     })
+}
+
+/// `additionalProperties: false` on a received object (Kombo's webhook
+/// payloads say it) would make typify reject every field Kombo adds later —
+/// the first new field of an event would fail each delivery. A type the
+/// client receives is `#[non_exhaustive]` and grows; it ignores what it does
+/// not know, as serde does by default.
+fn unknown_fields_ignored(schema: &mut Value) {
+    if let Some(obj) = schema.as_object_mut()
+        && obj.get("additionalProperties") == Some(&Value::Bool(false))
+    {
+        obj.shift_remove("additionalProperties");
+    }
 }
 
 /// A required but nullable property decodes as `None` when the key is

@@ -1,3 +1,4 @@
+use super::open_enums::NULL_ONLY_EXTENSION;
 use super::*;
 use serde_json::json;
 

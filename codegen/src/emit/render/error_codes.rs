@@ -44,24 +44,38 @@ const DOCUMENTED: &[(&str, bool)] = &[
     ("AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT", false),
 ];
 
-/// The codes the spec's error responses list (`error.code` enums), in
-/// document order.
-pub fn spec_codes(doc: &Value) -> Vec<String> {
-    let mut out = Vec::new();
+/// The codes the spec's error responses list (the `enum` of every `code`
+/// property in an error response's schemas, `$ref`s followed), in document
+/// order.
+pub(crate) fn spec_codes(doc: &Value) -> Vec<String> {
     let shared = doc
         .pointer("/components/responses")
-        .and_then(Value::as_object);
-    for response in shared.into_iter().flatten().map(|(_, r)| r) {
-        codes_in(response, &mut out);
-    }
-    for at in crate::walk::operations(doc) {
-        let responses = doc
-            .pointer(&format!("{}/responses", at.pointer))
-            .and_then(Value::as_object);
-        for (status, r) in responses.into_iter().flatten() {
-            if !status.starts_with('2') {
-                codes_in(crate::walk::resolve(doc, r), &mut out);
-            }
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|responses| responses.values());
+    let per_operation = crate::walk::operations(doc).into_iter().flat_map(|at| {
+        doc.pointer(&format!("{}/responses", at.pointer))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(status, _)| !status.starts_with('2'))
+            .map(|(_, response)| response)
+            .collect::<Vec<_>>()
+    });
+    let mut out = Vec::new();
+    for response in shared.chain(per_operation) {
+        let response = crate::walk::resolve(doc, response);
+        let media = response.get("content").and_then(Value::as_object);
+        for schema in media
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, m)| m.get("schema"))
+        {
+            crate::walk::visit_schemas(doc, schema, &mut |s| {
+                if let Some(code) = s.pointer("/properties/code") {
+                    crate::walk::visit_schemas(doc, code, &mut |c| enum_values(c, &mut out));
+                }
+            });
         }
     }
     let mut seen = BTreeSet::new();
@@ -69,31 +83,24 @@ pub fn spec_codes(doc: &Value) -> Vec<String> {
     out
 }
 
-fn codes_in(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(code) = map.get("code") {
-                for key in ["enum", crate::normalize::KNOWN_VALUES_EXTENSION] {
-                    let values = code.get(key).and_then(Value::as_array);
-                    out.extend(
-                        values
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned),
-                    );
-                }
-            }
-            map.values().for_each(|v| codes_in(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| codes_in(v, out)),
-        _ => {}
+/// The string values a schema lists: its `enum`, or the known values of an
+/// open enum.
+fn enum_values(schema: &Value, out: &mut Vec<String>) {
+    for key in ["enum", crate::normalize::KNOWN_VALUES_EXTENSION] {
+        let values = schema.get(key).and_then(Value::as_array);
+        out.extend(
+            values
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned),
+        );
     }
 }
 
-/// The `error_codes!` invocation defining `ErrorCode`: the documented codes
-/// in the table's order, then the spec's others.
-pub(crate) fn error_codes(doc: &Value, rt: &TokenStream) -> TokenStream {
+/// Each code `ErrorCode` has a variant for, and whether it is retryable:
+/// the documented codes in the table's order, then the spec's others.
+pub(crate) fn rows(doc: &Value) -> Vec<(String, bool)> {
     let mut rows: Vec<(String, bool)> = DOCUMENTED
         .iter()
         .map(|(c, r)| ((*c).to_owned(), *r))
@@ -104,19 +111,73 @@ pub(crate) fn error_codes(doc: &Value, rt: &TokenStream) -> TokenStream {
         }
     }
     let mut variants = BTreeSet::new();
-    let rows = rows.iter().filter_map(|(code, retry)| {
+    // Two spellings of one name (`A.B_C` and `A_B.C`): the first keeps it;
+    // the other still parses, as `ErrorCode::Unknown`.
+    rows.retain(|(code, _)| {
         let variant = upper_camel(code);
-        // Two spellings of one name (`A.B_C` and `A_B.C`): the first keeps it;
-        // the other still parses, as `ErrorCode::Unknown`.
-        if variant.is_empty() || !variants.insert(variant.clone()) {
-            return None;
-        }
-        let variant = format_ident!("{}", variant);
-        Some(quote!(#variant = #code, retry: #retry;))
+        !variant.is_empty() && variants.insert(variant)
+    });
+    rows
+}
+
+/// The `error_codes!` invocation defining `ErrorCode`: the documented codes
+/// in the table's order, then the spec's others.
+pub(crate) fn error_codes(doc: &Value, rt: &TokenStream) -> TokenStream {
+    let rows = rows(doc).into_iter().map(|(code, retry)| {
+        let variant = format_ident!("{}", upper_camel(&code));
+        quote!(#variant = #code, retry: #retry;)
     });
     quote! {
         #rt::error_codes! {
             #(#rows)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::spec_codes;
+
+    #[test]
+    fn codes_are_found_behind_refs_wherever_the_normalizer_put_the_schema() {
+        // The shape the normalizer leaves: the shared response refers to a
+        // component schema, whose `error` and `code` are components too.
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"description": "ok"},
+                "4XX": {"$ref": "#/components/responses/ErrorResponseGeneral"},
+                "409": {"description": "conflict", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {"error": {"type": "object", "properties": {
+                        "code": {"anyOf": [{"type": "string", "enum": ["ATS.JOB_CLOSED"]}]}
+                    }}}
+                }}}}
+            }}}},
+            "components": {
+                "responses": {"ErrorResponseGeneral": {"description": "error", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponseGeneral"}}
+                }}},
+                "schemas": {
+                    "ErrorResponseGeneral": {"type": "object", "properties": {
+                        "error": {"$ref": "#/components/schemas/ErrorDetails"}
+                    }},
+                    "ErrorDetails": {"type": "object", "properties": {
+                        "code": {"$ref": "#/components/schemas/Code"}
+                    }},
+                    "Code": {"type": "string", "nullable": true,
+                        "enum": ["PLATFORM.RATE_LIMIT_EXCEEDED", "PLATFORM.SOMETHING_NEW"]}
+                }
+            }
+        });
+        assert_eq!(
+            spec_codes(&doc),
+            [
+                "PLATFORM.RATE_LIMIT_EXCEEDED",
+                "PLATFORM.SOMETHING_NEW",
+                "ATS.JOB_CLOSED"
+            ]
+        );
     }
 }

@@ -14,6 +14,7 @@ use super::types::TypeIndex;
 use crate::error::CodegenError;
 use crate::model::Operation;
 use crate::name::{tag_feature, tag_module, upper_camel};
+use crate::options::{Host, Options};
 
 mod builder;
 mod docs;
@@ -23,15 +24,6 @@ mod pagination;
 pub mod region;
 
 pub use fields::{WireField, wire_fields};
-
-/// Who the namespace accessors (`.hris()`, …) are methods of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Host {
-    /// `kombo::Kombo` (the crate's own client, `crate::Kombo`).
-    Kombo,
-    /// A generated `Client` wrapping a `kombo::Kombo` (any other crate).
-    Standalone,
-}
 
 /// What rendering needs.
 pub(crate) struct Ctx<'a> {
@@ -65,8 +57,7 @@ impl Ctx<'_> {
 pub(crate) fn operations(
     ctx: &Ctx<'_>,
     ops: &[Operation],
-    host: &Host,
-    tag_features: bool,
+    options: &Options,
 ) -> Result<TokenStream, CodegenError> {
     let rt = &ctx.rt;
     let mut by_tag: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
@@ -79,14 +70,15 @@ pub(crate) fn operations(
     let mut accessors = Vec::new();
     let mut table = Vec::new();
     for (module, ops) in &by_tag {
-        let cfg = gate(tag_features, module);
+        let gated = options.gated(module);
+        let cfg = gate(gated, module);
         let mod_ident = format_ident!("{}", module);
         let ns = format_ident!("{}", upper_camel(module));
         let tag_name = ops[0].tag.clone().unwrap_or_else(|| "untagged".to_owned());
         let description = tag_docs.get(&tag_name).cloned().unwrap_or_default();
         let mod_doc = format!(" Operations tagged \"{tag_name}\". {description}");
         let ns_doc = format!(" The \"{tag_name}\" operations: `kombo.{module}().<operation>()`.");
-        let feature_doc = if tag_features {
+        let feature_doc = if gated {
             format!(" (Cargo feature `{}`.)", tag_feature(module))
         } else {
             String::new()
@@ -131,7 +123,7 @@ pub(crate) fn operations(
             }
         });
         let accessor_doc = format!(" The \"{tag_name}\" operations.{feature_doc}");
-        let core = match host {
+        let core = match options.host {
             Host::Kombo => quote!(#rt::core(self)),
             Host::Standalone => quote!(&self.core),
         };
@@ -149,7 +141,7 @@ pub(crate) fn operations(
     }
 
     let region = region::region(&region::servers(ctx.doc)?, rt);
-    let host_items = match host {
+    let host_items = match options.host {
         Host::Kombo => {
             let codes = error_codes::error_codes(ctx.doc, rt);
             quote! {
@@ -194,9 +186,9 @@ pub(crate) fn operations(
     })
 }
 
-/// `#[cfg(feature = "<tag>")]` when tags are features.
-pub(crate) fn gate(tag_features: bool, module: &str) -> TokenStream {
-    if tag_features {
+/// `#[cfg(feature = "<tag>")]` when the tag has a feature.
+pub(crate) fn gate(gated: bool, module: &str) -> TokenStream {
+    if gated {
         let feature = tag_feature(module);
         quote!(#[cfg(feature = #feature)])
     } else {

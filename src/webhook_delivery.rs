@@ -1,17 +1,8 @@
-//! Kombo webhooks: the `X-Kombo-Signature` check and decoding of the verified
-//! body. Kombo signs the raw request body with HMAC-SHA256 and the account's
-//! webhook secret, base64url-encoded without `=` padding. Verify the bytes
-//! exactly as received — re-serialized JSON has other bytes and fails.
-//!
-//! ```
-//! use kombo::webhooks::{RawEvent, SIGNATURE_HEADER, verify};
-//!
-//! # fn handler(headers: &http::HeaderMap, body: &[u8]) -> Result<(), kombo::webhooks::WebhookError> {
-//! let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
-//! let event: RawEvent = verify("my-webhook-secret", body, signature)?;
-//! println!("{} {}", event.event_type, event.id.as_deref().unwrap_or(""));
-//! # Ok(()) }
-//! ```
+//! One webhook delivery: its `X-Kombo-Signature` checked, its body decoded.
+//! Kombo signs the raw request body with HMAC-SHA256 and the account's
+//! webhook secret, base64url-encoded without `=` padding. Users reach these
+//! items as `kombo::webhooks::…`: the generated `webhooks` module re-exports
+//! them beside the spec's typed `Event`.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -78,7 +69,18 @@ pub fn verify_signature(
 }
 
 /// Verifies the signature, then decodes the body as `E` (the generated
-/// `webhooks::Event` of a spec with webhooks, or [`RawEvent`]).
+/// `webhooks::Event` of a spec with webhooks, or [`RawEvent`]). Verify the
+/// bytes exactly as received: re-serialized JSON has other bytes and fails.
+///
+/// ```
+/// use kombo::webhooks::{RawEvent, SIGNATURE_HEADER, verify};
+///
+/// # fn handler(headers: &http::HeaderMap, body: &[u8]) -> Result<(), kombo::webhooks::WebhookError> {
+/// let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+/// let event: RawEvent = verify("my-webhook-secret", body, signature)?;
+/// println!("{} {}", event.event_type, event.id.as_deref().unwrap_or(""));
+/// # Ok(()) }
+/// ```
 pub fn verify<E: WebhookEvent>(
     secret: impl AsRef<[u8]>,
     raw_body: &[u8],
@@ -97,7 +99,10 @@ pub trait WebhookEvent: Sized {
 }
 
 /// Any Kombo webhook event, untyped: its `type`, its `id`, and the whole body.
+/// Built from a body by [`WebhookEvent::from_verified_body`] (also in tests
+/// of a handler); `#[non_exhaustive]`, so what it keeps can grow.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RawEvent {
     /// `type`, e.g. `integration-state-changed`.
     pub event_type: String,
