@@ -4,46 +4,10 @@
 use std::collections::BTreeSet;
 
 use kombo::ErrorCode;
-use serde_json::Value;
 
-/// Values of every `enum` under a property named `code`.
-fn codes_in(value: &Value, out: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(code) = map.get("code") {
-                let mut values = Vec::new();
-                collect_enums(code, &mut values);
-                out.extend(values);
-            }
-            map.values().for_each(|v| codes_in(v, out));
-        }
-        Value::Array(items) => items.iter().for_each(|v| codes_in(v, out)),
-        _ => {}
-    }
-}
-
-fn collect_enums(schema: &Value, out: &mut Vec<String>) {
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        out.extend(values.iter().filter_map(Value::as_str).map(str::to_owned));
-    }
-    for key in ["anyOf", "oneOf", "allOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            collect_enums(branch, out);
-        }
-    }
-}
-
-fn codes_of(path: &std::path::Path) -> BTreeSet<String> {
+fn codes_of(path: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
-    let doc: Value = serde_yaml::from_str(&text).unwrap();
-    let mut codes = BTreeSet::new();
-    codes_in(&doc, &mut codes);
-    codes
+    kombo_codegen::error_codes(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]

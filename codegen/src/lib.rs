@@ -50,14 +50,12 @@ pub fn normalize(doc: serde_json::Value) -> Result<serde_json::Value, CodegenErr
     normalize::normalize(doc).map(|n| n.document)
 }
 
-/// The error codes `ErrorCode` gets from a spec: those Kombo documents, then
-/// every other code its error responses list.
+/// The error codes a spec's error responses list (the `enum` of each `code`
+/// in their schemas, `$ref`s followed), in document order: with the codes
+/// Kombo documents, the variants of the generated `ErrorCode`.
 pub fn error_codes(spec_text: &str) -> Result<Vec<String>, CodegenError> {
     let normalized = normalize::normalize(parse_spec(spec_text)?)?;
-    Ok(emit::error_code_rows(&normalized.document)
-        .into_iter()
-        .map(|(code, _)| code)
-        .collect())
+    Ok(emit::spec_error_codes(&normalized.document))
 }
 
 /// The hex SHA-256 of spec text, as written in the generated file's header.

@@ -37,7 +37,7 @@ mod strip;
 pub mod types;
 mod webhooks;
 
-pub(crate) use render::error_codes::rows as error_code_rows;
+pub(crate) use render::error_codes::spec_codes as spec_error_codes;
 pub use types::GENERATOR_VERSIONS;
 use types::{TypeIndex, body_key, io_key, params_key, response_key};
 
