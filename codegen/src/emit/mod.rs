@@ -25,15 +25,9 @@ use crate::name::{self, OperationName, rust_type_name};
 use crate::normalize::{self, Normalized};
 use crate::options::Options;
 
-mod compact;
-mod gate;
-pub mod growable;
-mod helper_modules;
-pub mod open_enums;
+pub(crate) mod passes;
 pub mod render;
-mod roles;
 mod select;
-mod strip;
 pub mod types;
 mod webhooks;
 
@@ -130,11 +124,14 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
         .partition(|op| options.generates(&name::tag_module(op.tag.as_deref())));
     let selection = select::Selection::new(document, left_out, &ops, &normalized.webhooks);
     let (extra, hoisted) = carriers(document, &ops)?;
-    let carrier_names: BTreeSet<String> = ops
+    let carrier_sites: BTreeMap<String, String> = ops
         .iter()
-        .flat_map(|op| [params_key(&op.operation_id), io_key(&op.operation_id)])
-        .filter(|key| extra.contains_key(key))
-        .map(|key| rust_type_name(&key))
+        .flat_map(|op| {
+            [params_key(&op.operation_id), io_key(&op.operation_id)]
+                .map(|key| (key, op.pointer.clone()))
+        })
+        .filter(|(key, _)| extra.contains_key(key))
+        .map(|(key, pointer)| (rust_type_name(&key), pointer))
         .collect();
     let rt = options.runtime();
     let krate = options.krate();
@@ -145,20 +142,21 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     stages.mark("progenitor/typify (types)");
     let mut file: syn::File = syn::parse2(quote!(pub mod types { #type_tokens }))
         .map_err(|e| CodegenError::at("", format!("typify produced unparsable Rust: {e}")))?;
-    strip::carriers(types_items(&mut file)?, &carrier_names)?;
-    helper_modules::privatize(types_items(&mut file)?, &krate)?;
-    open_enums::open_types(
-        &mut file,
-        &selection.open_types(&normalized.open_enums),
-        &selection.open_types(&normalized.open_unions),
-    )?;
-    growable::mark_non_exhaustive(&mut file)?;
+    let open_enums = selection.open_types(&normalized.open_enums);
+    let open_unions = selection.open_types(&normalized.open_unions);
+    let mut sites = passes::Sites::of(document);
+    sites.extend(open_enums.iter().chain(&open_unions).chain(&carrier_sites));
+    let roles = passes::roles::Roles::of(&index, &ops, options.serialize_feature.clone())?;
+    let items = types_items(&mut file)?;
+    passes::carriers::remove(items, &carrier_sites.keys().cloned().collect(), &sites)?;
+    passes::helper_modules::privatize(items, &krate)?;
+    passes::open_unions::open(items, &open_unions, &sites)?;
+    passes::growable::mark_non_exhaustive(items);
     // Read before `compact` moves the serde facts into macro invocations.
-    let wire = render::wire_fields(types_items(&mut file)?);
-    compact::compact_string_enums(&mut file, &rt)?;
-    let roles = roles::Roles::of(&index, &ops, options.serialize_feature.clone())?;
-    compact::compact_structs(&mut file, &rt, &roles)?;
-    roles.gate_serialize_derives(types_items(&mut file)?);
+    let wire = render::wire_fields(items);
+    passes::compact::compact_string_enums(items, &rt, &open_enums, &sites)?;
+    passes::compact::compact_structs(items, &rt, &roles, &sites)?;
+    roles.gate_serialize_derives(items, &sites)?;
 
     // Builders for every struct a request body reaches.
     let mut request_types = BTreeSet::new();
@@ -189,7 +187,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     }
     if options.tag_features {
         let reach = reach(&index, &ops, &normalized.webhooks, options)?;
-        gate::gate_types(types_items(&mut file)?, &reach);
+        passes::gate::gate_types(types_items(&mut file)?, &reach, &sites)?;
     }
     stages.mark("type passes");
     let layer = render::operations(&ctx, &ops, options)?;
@@ -344,8 +342,8 @@ fn reach(
     ops: &[Operation],
     webhooks: &[crate::normalize::webhooks::Webhook],
     options: &Options,
-) -> Result<gate::Reach, CodegenError> {
-    let mut reach = gate::Reach::new();
+) -> Result<passes::gate::Reach, CodegenError> {
+    let mut reach = passes::gate::Reach::new();
     for op in ops {
         let tag = name::tag_module(op.tag.as_deref());
         let mut fields = Vec::new();
@@ -393,30 +391,8 @@ fn types_items(file: &mut syn::File) -> Result<&mut Vec<syn::Item>, CodegenError
         .ok_or_else(|| CodegenError::at("", "post-processing found no `types` module"))
 }
 
-/// The `serde(...)` arguments among `attrs`, flattened.
+/// The `serde(...)` arguments among `attrs`, flattened (the renderer's
+/// read of fields the passes have already checked).
 fn serde_metas(attrs: &[syn::Attribute]) -> Vec<syn::Meta> {
-    attr_args(attrs, "serde")
-}
-
-/// The comma-separated arguments of every `#[name(...)]` among `attrs`,
-/// flattened (an attribute that does not parse as a `T` list is skipped).
-fn attr_args<T: syn::parse::Parse>(attrs: &[syn::Attribute], name: &str) -> Vec<T> {
-    use syn::punctuated::Punctuated;
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident(name))
-        .filter_map(|a| {
-            a.parse_args_with(Punctuated::<T, syn::Token![,]>::parse_terminated)
-                .ok()
-        })
-        .flatten()
-        .collect()
-}
-
-/// The last segment of a type path (`Foo<'a>` → `Foo`).
-fn self_type_name(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
+    passes::attrs::serde_metas(attrs).unwrap_or_default()
 }

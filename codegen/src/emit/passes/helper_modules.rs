@@ -13,7 +13,7 @@ use syn::{Item, ItemMod};
 use crate::error::CodegenError;
 
 /// Rewrites `error` and `defaults` among the items of `types`.
-pub(super) fn privatize(items: &mut Vec<Item>, krate: &TokenStream) -> Result<(), CodegenError> {
+pub(crate) fn privatize(items: &mut Vec<Item>, krate: &TokenStream) -> Result<(), CodegenError> {
     let mut kept = Vec::with_capacity(items.len());
     for item in items.drain(..) {
         match item {

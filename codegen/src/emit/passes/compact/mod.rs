@@ -1,0 +1,26 @@
+//! Compact: typify writes the same boilerplate for every string enum (four
+//! conversion impls, ~45 lines, and serde's derives), and serde's derive
+//! expands every struct's `Deserialize` to ~200 lines. These passes check
+//! each type is in a shape a hand-written runtime macro
+//! (`<runtime>::string_enum!`, `<runtime>::deserialize_struct!`) handles
+//! exactly and invoke it instead. A string enum in another shape fails
+//! generation naming the type, so a generator bump cannot change behaviour
+//! silently; a struct with serde attributes the macros do not take keeps
+//! serde's derive (the one documented fallback, tested in `structs.rs`).
+
+mod enums;
+mod structs;
+
+pub(crate) use enums::compact_string_enums;
+pub(crate) use structs::compact_structs;
+
+/// Whether two items are the same tokens (spans and formatting aside).
+fn same(actual: &impl quote::ToTokens, expected: &str) -> bool {
+    actual.to_token_stream().to_string() == expected
+}
+
+/// The trait an impl implements (last path segment) and the type it is for.
+fn impl_of(imp: &syn::ItemImpl) -> Option<(String, String)> {
+    let trait_ = imp.trait_.as_ref()?.0.segments.last()?.ident.to_string();
+    Some((trait_, super::self_type_name(&imp.self_ty)?))
+}
