@@ -457,6 +457,12 @@ impl crate::Kombo {
     }
 }
 crate::runtime::error_codes! {
+    families { #[doc = " `PLATFORM.*`: Kombo itself (auth, limits, input)."] Platform =
+    "PLATFORM"; #[doc = " `INTEGRATION.*`: The state of the connected integration."]
+    Integration = "INTEGRATION"; #[doc = " `REMOTE.*`: The remote HR/ATS system."] Remote
+    = "REMOTE"; #[doc = " `ATS.*`: The ATS models."] Ats = "ATS"; #[doc =
+    " `HRIS.*`: The HRIS models."] Hris = "HRIS"; #[doc = " `LMS.*`: The LMS models."]
+    Lms = "LMS"; #[doc = " `AI_APPLY.*`: AI Apply."] AiApply = "AI_APPLY"; } codes {
     PlatformRateLimitExceeded = "PLATFORM.RATE_LIMIT_EXCEEDED", retry : true;
     PlatformConcurrencyLimitExceeded = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", retry :
     true; PlatformIntegrationNotFound = "PLATFORM.INTEGRATION_NOT_FOUND", retry : false;
@@ -483,8 +489,10 @@ crate::runtime::error_codes! {
     HrisEmployeeAlreadyExists = "HRIS.EMPLOYEE_ALREADY_EXISTS", retry : false;
     AiApplyJobFeedImportAlreadyRunning = "AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING",
     retry : false; AiApplyJobFeedImportTimedOut = "AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT",
-    retry : false;
+    retry : false; }
 }
+/// The header a scoped client supplies (Kombo's policy, `kombo-codegen`).
+pub(crate) const INTEGRATION_HEADER: &str = "X-Integration-Id";
 /// Where requests go: one of the regions the spec's `servers` name, or
 /// any other base URL (a proxy, a local mock).
 #[derive(Debug, Clone, PartialEq, Eq)]

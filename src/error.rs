@@ -11,7 +11,6 @@ use crate::rate_limit::{RateLimit, server_wait};
 use crate::retry::retryable_response;
 
 pub use crate::ErrorCode;
-pub use crate::error_code::ErrorFamily;
 
 /// Most bytes of an unexpected body kept in [`UnexpectedResponse::body_snippet`].
 pub const BODY_SNIPPET_LIMIT: usize = 512;

@@ -1,18 +1,35 @@
-//! Kombo's error codes. `ErrorCode` is generated: one row per code the spec's
-//! error responses list plus the codes Kombo documents (the generator's table,
-//! `codegen/src/emit/render/error_codes.rs`, is the one that says which are
-//! retryable); this macro turns the rows into the enum, `as_str`, `parse` and
-//! `is_retryable`, and this file adds what every code has: its family.
+//! Kombo's error codes. `ErrorCode` and `ErrorFamily` are generated from
+//! the one policy table (`codegen/src/policy.rs`: the codes Kombo documents,
+//! which are retryable, the families) and the spec's error responses; this
+//! macro turns the rows into the enums, `as_str`, `parse`, `is_retryable` and
+//! `family`, and this file adds what every code has beyond them.
 
 use std::fmt;
 
 use crate::ErrorCode;
 
-/// Generates [`ErrorCode`] from `Variant = "CODE", retry: bool;` rows.
+/// Generates [`ErrorFamily`](crate::ErrorFamily) and [`ErrorCode`] from
+/// `families { Variant = "PREFIX"; … }` and `codes { Variant = "CODE",
+/// retry: bool; … }`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __kombo_error_codes {
-    ($($variant:ident = $code:literal, retry: $retry:literal;)*) => {
+    (
+        families { $($(#[doc = $fdoc:expr])* $family:ident = $prefix:literal;)* }
+        codes { $($variant:ident = $code:literal, retry: $retry:literal;)* }
+    ) => {
+        /// The family of an error code: the part before the first `.`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorFamily {
+            $(
+                $(#[doc = $fdoc])*
+                $family,
+            )*
+            /// Any other prefix.
+            Other,
+        }
+
         /// Kombo's error codes: those the spec lists and those Kombo documents,
         /// plus any other as [`ErrorCode::Unknown`].
         ///
@@ -59,46 +76,16 @@ macro_rules! __kombo_error_codes {
                     ErrorCode::Unknown(_) => false,
                 }
             }
+
+            /// The family (`PLATFORM`, `INTEGRATION`, …), also for unknown codes.
+            pub fn family(&self) -> ErrorFamily {
+                match self.as_str().split('.').next().unwrap_or_default() {
+                    $($prefix => ErrorFamily::$family,)*
+                    _ => ErrorFamily::Other,
+                }
+            }
         }
     };
-}
-
-/// The family of an error code: the part before the first `.`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorFamily {
-    /// `PLATFORM.*`: Kombo itself (auth, limits, input).
-    Platform,
-    /// `INTEGRATION.*`: the state of the connected integration.
-    Integration,
-    /// `REMOTE.*`: the remote HR/ATS system.
-    Remote,
-    /// `ATS.*`
-    Ats,
-    /// `HRIS.*`
-    Hris,
-    /// `LMS.*`
-    Lms,
-    /// `AI_APPLY.*`
-    AiApply,
-    /// Any other prefix.
-    Other,
-}
-
-impl ErrorCode {
-    /// The family (`PLATFORM`, `INTEGRATION`, …), also for unknown codes.
-    pub fn family(&self) -> ErrorFamily {
-        match self.as_str().split('.').next().unwrap_or_default() {
-            "PLATFORM" => ErrorFamily::Platform,
-            "INTEGRATION" => ErrorFamily::Integration,
-            "REMOTE" => ErrorFamily::Remote,
-            "ATS" => ErrorFamily::Ats,
-            "HRIS" => ErrorFamily::Hris,
-            "LMS" => ErrorFamily::Lms,
-            "AI_APPLY" => ErrorFamily::AiApply,
-            _ => ErrorFamily::Other,
-        }
-    }
 }
 
 impl fmt::Display for ErrorCode {
@@ -117,6 +104,7 @@ impl std::str::FromStr for ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorFamily;
 
     #[test]
     fn codes_round_trip_and_have_families() {

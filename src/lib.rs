@@ -78,7 +78,7 @@ pub use client::{
 };
 pub use constant::Bool;
 pub use conversion::ConversionError;
-pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, ErrorFamily, UnexpectedResponse};
+pub use error::{ApiError, BODY_SNIPPET_LIMIT, Error, UnexpectedResponse};
 pub use generated::*;
 pub use limits::Limits;
 pub use rate_limit::{RateLimit, retry_after};

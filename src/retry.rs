@@ -10,8 +10,9 @@ use crate::ErrorCode;
 use crate::envelope::Verdict;
 use crate::rate_limit::server_wait;
 
-/// Kombo's guidance on what may be retried, in one place: the retryable
-/// codes, and a 503 without Kombo's envelope (a load balancer, not the API).
+/// Kombo's guidance on what may be retried, in one place: a code the policy
+/// table marks retryable, and a 503 without Kombo's envelope (a load
+/// balancer, not the API).
 /// `envelope_code` is `None` without an envelope, `Some(None)` for `code: null`.
 pub(crate) fn retryable_response(
     status: Option<StatusCode>,
@@ -25,10 +26,10 @@ pub(crate) fn retryable_response(
 }
 
 /// Retry policy, following Kombo's guidance: only responses that mean "not
-/// processed" are retried (`PLATFORM`/`REMOTE.RATE_LIMIT_EXCEEDED`,
-/// `PLATFORM.CONCURRENCY_LIMIT_EXCEEDED`, `REMOTE.SERVICE_UNAVAILABLE`, a 503
-/// without a Kombo body) and connections that failed before sending. Never
-/// 409 or any other 4xx. Delays grow exponentially from `min_delay` to
+/// processed" are retried — a code [`ErrorCode::is_retryable`] says so of
+/// (Kombo's policy table in `kombo-codegen` decides), a 503 without a Kombo
+/// body — and connections that failed before sending. Never 409 or any other
+/// 4xx. Delays grow exponentially from `min_delay` to
 /// `max_delay` with jitter; `Retry-After` and `ratelimit-reset` are honoured
 /// up to `max_retry_after` (a longer wait is returned to the caller instead).
 ///

@@ -1,8 +1,5 @@
-//! `kombo`: mint Kombo reconnection links and check webhooks from the command line.
-//!
-//! Exit codes: 0 success; 1 Kombo API error (or, for `webhook verify`, an
-//! invalid signature or body); 2 usage or invalid input (nothing sent); 3
-//! transport failure or unexpected response.
+//! `kombo`: mint Kombo reconnection links and check webhooks from the command
+//! line. Exit codes: `exit.rs` (and each command's `--help`).
 
 use std::process::ExitCode;
 
@@ -12,19 +9,24 @@ use kombo::general::create_reconnection_link::{Body, Language, LinkType};
 use kombo::mock::MockServer;
 use kombo::{Error, Kombo, Region, RetryPolicy};
 
-const AFTER_HELP: &str = "\
-Environment:
+mod exit;
+
+use exit::Exit;
+
+/// The environment and exit codes of `kombo relink` (and of `kombo`).
+fn relink_help() -> String {
+    format!(
+        "Environment:
   KOMBO_API_KEY  API key sent as a bearer token (required unless --mock).
                  There is deliberately no flag for it: keys do not belong in shell history.
 
-Exit codes:
-  0  success: the link (or, with --json, the response body) on stdout
-  1  Kombo answered with an API error (status, code, message and log URL on stderr)
-  2  usage error or invalid input; no request was sent
-  3  transport failure or a response the API does not describe";
+{}",
+        exit::help(exit::RELINK)
+    )
+}
 
 #[derive(Parser)]
-#[command(name = "kombo", version, about = "Command-line client for the Kombo API", after_help = AFTER_HELP)]
+#[command(name = "kombo", version, about = "Command-line client for the Kombo API", after_help = relink_help())]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,26 +39,28 @@ enum Command {
     /// EMBEDDED links (the default) are valid for 1 hour and are opened with the
     /// Kombo Connect SDK; MAGIC_LINK links are valid for 1 year and are sent to a
     /// customer by hand.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = relink_help())]
     Relink(RelinkArgs),
     /// Webhooks Kombo sends to your application.
     #[command(subcommand)]
     Webhook(WebhookCommand),
 }
 
-const WEBHOOK_HELP: &str = "\
-Environment:
+/// The environment and exit codes of `kombo webhook verify`.
+fn webhook_help() -> String {
+    format!(
+        "Environment:
   KOMBO_WEBHOOK_SECRET  the webhook secret (required; never a flag, never printed).
 
-Exit codes:
-  0  the signature matches: the event type is printed (also one this version does not know)
-  1  the signature or the body is invalid (the reason on stderr)
-  2  usage error: no secret, no signature, stdin unreadable";
+{}",
+        exit::help(exit::WEBHOOK)
+    )
+}
 
 #[derive(Subcommand)]
 enum WebhookCommand {
     /// Verify a webhook: the raw body on stdin, the X-Kombo-Signature value as --signature.
-    #[command(after_help = WEBHOOK_HELP)]
+    #[command(after_help = webhook_help())]
     Verify {
         /// The value of the X-Kombo-Signature header.
         #[arg(long, value_name = "VALUE")]
@@ -131,42 +135,33 @@ where
 
 /// What went wrong, with its exit code.
 struct Failure {
-    code: u8,
+    exit: Exit,
     message: String,
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Self {
+    fn new(exit: Exit, message: impl Into<String>) -> Self {
         Failure {
-            code: 2,
+            exit,
             message: message.into(),
         }
     }
+
+    fn usage(message: impl Into<String>) -> Self {
+        Failure::new(Exit::Usage, message)
+    }
 }
 
+/// The library's own message (status, code, message, log URL for an API
+/// error), with the exit code of its kind.
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        let code = match &error {
-            Error::Api(_) => 1,
-            Error::InvalidRequest(_) | Error::Config(_) => 2,
-            _ => 3,
+        let exit = match &error {
+            Error::Api(_) => Exit::Refused,
+            Error::InvalidRequest(_) | Error::Config(_) => Exit::Usage,
+            _ => Exit::Transport,
         };
-        let message = match &error {
-            Error::Api(api) => {
-                let mut m = format!(
-                    "Kombo API error: HTTP {} {}: {}",
-                    api.status.as_u16(),
-                    api.raw_code.as_deref().unwrap_or("no code"),
-                    api.message
-                );
-                if let Some(url) = &api.log_url {
-                    m.push_str(&format!(" (log: {url})"));
-                }
-                m
-            }
-            other => other.to_string(),
-        };
-        Failure { code, message }
+        Failure::new(exit, error.to_string())
     }
 }
 
@@ -177,9 +172,11 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
         .retry(RetryPolicy::default().max_attempts(args.max_attempts))
         .user_agent(format!("kombo-cli/{}", env!("CARGO_PKG_VERSION")));
     if args.mock {
-        let server = MockServer::start().await.map_err(|e| Failure {
-            code: 3,
-            message: format!("cannot start the mock server: {e}"),
+        let server = MockServer::start().await.map_err(|e| {
+            Failure::new(
+                Exit::Transport,
+                format!("cannot start the mock server: {e}"),
+            )
         })?;
         builder = builder
             .api_key(MockServer::API_KEY)
@@ -214,10 +211,8 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
     }
     let response = request.send().await?.into_inner();
     if args.json {
-        serde_json::to_string_pretty(&response).map_err(|e| Failure {
-            code: 3,
-            message: format!("cannot print the response: {e}"),
-        })
+        serde_json::to_string_pretty(&response)
+            .map_err(|e| Failure::new(Exit::Transport, format!("cannot print the response: {e}")))
     } else {
         Ok(response.data.link)
     }
@@ -240,10 +235,7 @@ fn verify_webhook(signature: &str) -> Result<String, Failure> {
     match kombo::webhooks::verify::<RawEvent>(secret.as_bytes(), &body, signature) {
         Ok(event) => Ok(event.event_type().to_owned()),
         Err(WebhookError::MissingSignature) => Err(Failure::usage("--signature is empty")),
-        Err(e) => Err(Failure {
-            code: 1,
-            message: e.to_string(),
-        }),
+        Err(e) => Err(Failure::new(Exit::Refused, e.to_string())),
     }
 }
 
@@ -256,7 +248,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(3);
+            return Exit::Transport.into();
         }
     };
     let outcome = match cli.command {
@@ -266,11 +258,11 @@ fn main() -> ExitCode {
     match outcome {
         Ok(out) => {
             println!("{out}");
-            ExitCode::SUCCESS
+            Exit::Success.into()
         }
         Err(failure) => {
             eprintln!("error: {}", failure.message);
-            ExitCode::from(failure.code)
+            failure.exit.into()
         }
     }
 }

@@ -159,7 +159,7 @@ async fn api_errors_exit_1_with_status_code_message_and_log_url() {
     let out = kombo_async(args, Some("wrong-key")).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("401 PLATFORM.AUTHENTICATION_INVALID"),
+        text(&out.stderr).contains("401 (PLATFORM.AUTHENTICATION_INVALID)"),
         "{}",
         text(&out.stderr)
     );

@@ -26,6 +26,7 @@ mod model;
 mod name;
 mod normalize;
 mod options;
+mod policy;
 mod scope;
 #[cfg(feature = "report")]
 pub mod synthetic;
@@ -34,7 +35,8 @@ mod walk;
 pub use emit::{GENERATOR_VERSIONS, Generated, generate, parse_spec};
 pub use error::CodegenError;
 pub use name::PinnedNames;
-pub use options::{INTEGRATION_HEADER, Options, SERIALIZE_FEATURE, declared_features};
+pub use options::{Options, SERIALIZE_FEATURE, declared_features};
+pub use policy::INTEGRATION_HEADER;
 
 use std::path::Path;
 

@@ -10,9 +10,7 @@ use quote::quote;
 
 use crate::error::CodegenError;
 use crate::name::{self, PinnedNames};
-
-/// The request header a scoped client (`kombo.integration(id)`) supplies.
-pub const INTEGRATION_HEADER: &str = "X-Integration-Id";
+use crate::policy::INTEGRATION_HEADER;
 
 /// The Cargo feature of a crate holding a generated client that compiles
 /// `Serialize` for the types the client only receives (responses, webhook

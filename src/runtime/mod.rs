@@ -35,8 +35,9 @@ pub use macros::{error_codes, fields_builder};
 pub use pagination::{Paginated, items, pages};
 pub use url::Url;
 
-/// The header a scoped client (`kombo.integration(id)`) supplies.
-pub const INTEGRATION_HEADER: &str = "X-Integration-Id";
+/// The header a scoped client (`kombo.integration(id)`) supplies: Kombo's
+/// policy, generated from `kombo-codegen`'s one table.
+pub(crate) use crate::generated::INTEGRATION_HEADER;
 
 /// One operation's static facts: a `const` in its generated module, handed
 /// to [`Call::new`] by the builder's `send()`.

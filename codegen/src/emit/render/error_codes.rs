@@ -1,8 +1,8 @@
-//! `ErrorCode`, from every error code the spec's error responses list plus
-//! the codes Kombo documents. The table below is the one hand-kept list: it
-//! says only what the spec cannot — which codes Kombo documents beyond the
-//! spec, and which are safe to retry. A code a spec update adds becomes a
-//! variant (not retried until the table says so).
+//! Kombo's policy in the `kombo` crate's client: `ErrorCode` from every
+//! error code the spec's error responses list plus the codes Kombo
+//! documents, `ErrorFamily`, and the scoped header's name — all from the one
+//! table ([`crate::policy`]). A code a spec update adds becomes a variant
+//! (not retried until the table says so).
 
 use std::collections::BTreeSet;
 
@@ -11,38 +11,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::name::upper_camel;
-
-/// Kombo's documented codes (docs.kombo.dev/guides/errors) and whether each
-/// is safe to retry automatically (the request was not processed).
-const DOCUMENTED: &[(&str, bool)] = &[
-    ("PLATFORM.RATE_LIMIT_EXCEEDED", true),
-    ("PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", true),
-    ("PLATFORM.INTEGRATION_NOT_FOUND", false),
-    ("PLATFORM.INPUT_INVALID", false),
-    ("PLATFORM.UNKNOWN_ERROR", false),
-    ("PLATFORM.IP_NOT_WHITELISTED", false),
-    ("PLATFORM.AUTHENTICATION_INVALID", false),
-    ("PLATFORM.TASK_TIMED_OUT", false),
-    ("INTEGRATION.INACTIVE", false),
-    ("INTEGRATION.SETUP_INCOMPLETE", false),
-    ("INTEGRATION.SETUP_SYNC_PENDING", false),
-    ("INTEGRATION.QA_FAILED", false),
-    ("INTEGRATION.AUTHENTICATION_INVALID", false),
-    ("INTEGRATION.PERMISSION_MISSING", false),
-    ("INTEGRATION.MODEL_NOT_AVAILABLE", false),
-    ("INTEGRATION.MODEL_DISABLED", false),
-    ("INTEGRATION.ACTION_NOT_AVAILABLE", false),
-    ("INTEGRATION.ACTION_DISABLED", false),
-    ("REMOTE.INPUT_INVALID", false),
-    ("REMOTE.RATE_LIMIT_EXCEEDED", true),
-    ("REMOTE.SERVICE_UNAVAILABLE", true),
-    ("REMOTE.UNKNOWN_HTTP_ERROR", false),
-    ("ATS.JOB_CLOSED", false),
-    ("ATS.APPLICATION_ALREADY_EXISTS", false),
-    ("HRIS.EMPLOYEE_ALREADY_EXISTS", false),
-    ("AI_APPLY.JOB_FEED_IMPORT_ALREADY_RUNNING", false),
-    ("AI_APPLY.JOB_FEED_IMPORT_TIMED_OUT", false),
-];
+use crate::policy;
 
 /// The codes the spec's error responses list (the `enum` of every `code`
 /// property in an error response's schemas, `$ref`s followed), in document
@@ -101,7 +70,7 @@ fn enum_values(schema: &Value, out: &mut Vec<String>) {
 /// Each code `ErrorCode` has a variant for, and whether it is retryable:
 /// the documented codes in the table's order, then the spec's others.
 pub(crate) fn rows(doc: &Value) -> Vec<(String, bool)> {
-    let mut rows: Vec<(String, bool)> = DOCUMENTED
+    let mut rows: Vec<(String, bool)> = policy::DOCUMENTED
         .iter()
         .map(|(c, r)| ((*c).to_owned(), *r))
         .collect();
@@ -120,17 +89,28 @@ pub(crate) fn rows(doc: &Value) -> Vec<(String, bool)> {
     rows
 }
 
-/// The `error_codes!` invocation defining `ErrorCode`: the documented codes
-/// in the table's order, then the spec's others.
+/// The `error_codes!` invocation defining `ErrorFamily` and `ErrorCode`
+/// (the documented codes in the table's order, then the spec's others), and
+/// the scoped header the runtime keys its limiter by.
 pub(crate) fn error_codes(doc: &Value, rt: &TokenStream) -> TokenStream {
-    let rows = rows(doc).into_iter().map(|(code, retry)| {
+    let families = policy::FAMILIES.iter().map(|(variant, prefix, doc)| {
+        let variant = format_ident!("{}", variant);
+        let doc = format!(" `{prefix}.*`: {doc}");
+        quote!(#[doc = #doc] #variant = #prefix;)
+    });
+    let codes = rows(doc).into_iter().map(|(code, retry)| {
         let variant = format_ident!("{}", upper_camel(&code));
         quote!(#variant = #code, retry: #retry;)
     });
+    let header = policy::INTEGRATION_HEADER;
     quote! {
         #rt::error_codes! {
-            #(#rows)*
+            families { #(#families)* }
+            codes { #(#codes)* }
         }
+
+        /// The header a scoped client supplies (Kombo's policy, `kombo-codegen`).
+        pub(crate) const INTEGRATION_HEADER: &str = #header;
     }
 }
 
