@@ -34,7 +34,8 @@ impl Kombo {
         KomboBuilder::default()
     }
 
-    /// A client for the EU region with the key from `KOMBO_API_KEY`.
+    /// A client of the default region (the spec's first server) with the
+    /// key from `KOMBO_API_KEY`.
     pub fn from_env() -> Result<Self, Error> {
         Self::builder().build()
     }

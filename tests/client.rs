@@ -5,21 +5,16 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 mod common;
-use common::capture_logs;
+use common::{ID, capture_logs, error_body, link_body};
 use kombo::{Error, ErrorCode, Kombo, RateLimit, Region, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 const KEY: &str = "sk_live_SECRET_7c1f";
-const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
 
 fn ok_body() -> serde_json::Value {
-    json!({"status": "success", "data": {"link": "https://connect.kombo.dev/v1?token=t"}})
-}
-
-fn error_body(code: &str) -> serde_json::Value {
-    json!({"status": "error", "error": {"code": code, "title": null, "message": "m", "log_url": null}})
+    link_body("https://connect.kombo.dev/v1?token=t")
 }
 
 fn fast_retries() -> RetryPolicy {
@@ -30,12 +25,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn client(server: &MockServer, retry: RetryPolicy) -> Kombo {
-    Kombo::builder()
-        .api_key(KEY)
-        .base_url(&format!("{}/v1", server.uri()))
-        .retry(retry)
-        .build()
-        .unwrap()
+    common::client(server, KEY, retry)
 }
 
 async fn relink(kombo: &Kombo) -> Result<String, Error> {
@@ -149,8 +139,6 @@ async fn the_key_is_sent_as_bearer_and_never_shown() {
         assert!(!shown.contains(KEY), "key leaked in: {shown}");
     }
 }
-
-/// A subscriber writing every event (TRACE and up) into a buffer.
 
 #[tokio::test]
 async fn every_error_family_keeps_code_and_status() {

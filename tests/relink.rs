@@ -1,34 +1,25 @@
 //! The generated relink call against a loopback mock server.
 
-use kombo::{Error, ErrorCode, Kombo, RetryPolicy, types};
+mod common;
+use common::{ID, error_body, link_body};
+use kombo::{Error, ErrorCode, Kombo, types};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
 const RELINK_PATH: &str = "/v1/integrations/personio:93fCvorjZ2jas7ZekX1V1n5d/relink";
 
+/// With a trailing `/` on the base URL, which is joined once.
 fn client(server: &MockServer) -> Kombo {
-    Kombo::builder()
-        .api_key("test-key-123")
+    common::builder(server)
         .base_url(&format!("{}/v1/", server.uri()))
-        .retry(RetryPolicy::disabled())
+        .api_key("test-key-123")
         .build()
         .unwrap()
 }
 
-fn link_body(link: &str) -> Value {
-    json!({"status": "success", "data": {"link": link}})
-}
-
-fn error_body(code: Value) -> Value {
-    json!({"status": "error", "error": {
-        "code": code, "title": "A title", "message": "Something failed.",
-        "log_url": "https://app.kombo.dev/my-prod/logs?interactionId=123456"}})
-}
-
 async fn only_request(server: &MockServer) -> wiremock::Request {
-    let requests = server.received_requests().await.unwrap();
+    let requests = common::requests(server).await;
     assert_eq!(requests.len(), 1, "expected one request");
     requests.into_iter().next().unwrap()
 }

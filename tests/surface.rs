@@ -6,14 +6,15 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use kombo::general::create_reconnection_link::{Language, LinkType};
-use kombo::{CallOptions, Error, Kombo, RetryPolicy};
+mod common;
+use common::{builder, link_body, requests};
+use kombo::{CallOptions, Error, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn ok() -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .set_body_json(json!({"status": "success", "data": {"link": "https://x.test/l"}}))
+    ResponseTemplate::new(200).set_body_json(link_body("https://x.test/l"))
 }
 
 async fn server() -> MockServer {
@@ -23,16 +24,6 @@ async fn server() -> MockServer {
         .mount(&server)
         .await;
     server
-}
-
-fn builder(server: &MockServer) -> kombo::KomboBuilder {
-    Kombo::builder()
-        .base_url(&format!("{}/v1", server.uri()))
-        .retry(RetryPolicy::disabled())
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.unwrap()
 }
 
 #[tokio::test]

@@ -341,6 +341,45 @@ pub fn refs_in(value: &Value, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The component schemas an operation refers to, in its object and its
+/// path's parameters: directly, or through a shared response, parameter or
+/// body (each followed once), example data aside.
+pub fn operation_schema_refs(doc: &Value, pointer: &str, out: &mut BTreeSet<String>) {
+    let mut seen = BTreeSet::new();
+    if let Some(object) = doc.pointer(pointer) {
+        refs_through(doc, object, out, &mut seen);
+    }
+    let path_params = pointer
+        .rsplit_once('/')
+        .map(|(item, _)| format!("{item}/parameters"));
+    if let Some(params) = path_params.and_then(|p| doc.pointer(&p)) {
+        refs_through(doc, params, out, &mut seen);
+    }
+}
+
+fn refs_through(doc: &Value, value: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(obj) => {
+            if let Some(name) = schema_ref_name(value) {
+                out.insert(name.to_owned());
+            } else if let Some(Value::String(r)) = obj.get("$ref")
+                && let Some(pointer) = r.strip_prefix('#')
+                && seen.insert(r.clone())
+                && let Some(target) = doc.pointer(pointer)
+            {
+                refs_through(doc, target, out, seen);
+            }
+            for (k, v) in obj {
+                if !is_example_key(k) {
+                    refs_through(doc, v, out, seen);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_through(doc, v, out, seen)),
+        _ => {}
+    }
+}
+
 /// Rewrites `$ref`s to component schemas through `rename` (outside example data).
 pub fn retarget_refs(value: &mut Value, rename: &dyn Fn(&str) -> Option<String>) {
     match value {
@@ -447,6 +486,27 @@ mod tests {
             visited, 3,
             "the root, Node, Code: the cycle through `next` ends"
         );
+    }
+
+    #[test]
+    fn an_operations_refs_follow_shared_responses_and_path_parameters() {
+        let doc = json!({
+            "paths": {"/a/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {"responses": {
+                    "200": {"$ref": "#/components/responses/Ok"},
+                    "default": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Err"},
+                        "example": {"$ref": "#/components/schemas/NotARef"}}}}
+                }}
+            }},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path", "schema": {"$ref": "#/components/schemas/Id"}}},
+                "responses": {"Ok": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}}
+            }
+        });
+        let mut found = BTreeSet::new();
+        operation_schema_refs(&doc, "/paths/~1a~1{id}/get", &mut found);
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Err", "Id", "Page"]);
     }
 
     #[test]

@@ -1,49 +1,43 @@
-//! Log capture shared by the test binaries that assert on what a call logs.
+//! What the root test binaries share: a client of a loopback server, Kombo's
+//! envelopes, log capture. Each binary uses part of it.
+#![allow(dead_code, unused_imports)]
 
-use std::sync::{Arc, Mutex, Once};
+mod logs;
 
-/// A subscriber writing every event and span of its thread (as text) into
-/// the returned buffer; install it with `tracing::subscriber::set_default`.
-///
-/// tracing caches each callsite's interest process-wide, computed when the
-/// callsite is first reached — possibly by another test's thread that has no
-/// subscriber, which would turn the callsite off for the capturing thread
-/// too (tokio-rs/tracing's interest cache). A global subscriber interested in
-/// everything, installed before any capture, keeps every callsite on; each
-/// thread's scoped subscriber still sees only that thread's events.
-pub fn capture_logs() -> (Arc<Mutex<Vec<u8>>>, impl tracing::Subscriber) {
-    static GLOBAL: Once = Once::new();
-    GLOBAL.call_once(|| {
-        // Another global (none is set in these binaries) would keep callsites on as well.
-        let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
-        tracing::callsite::rebuild_interest_cache();
-    });
-    let logs = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer = {
-        let logs = logs.clone();
-        move || LogWriter(logs.clone())
-    };
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(writer)
-        .with_ansi(false)
-        .finish();
-    (logs, subscriber)
+pub use logs::{capture_logs, text};
+
+use kombo::{Kombo, KomboBuilder, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::MockServer;
+
+/// The integration the tests relink.
+pub const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
+
+/// A builder aimed at `server`'s `/v1`, without retries and without a key.
+pub fn builder(server: &MockServer) -> KomboBuilder {
+    Kombo::builder()
+        .base_url(&format!("{}/v1", server.uri()))
+        .retry(RetryPolicy::disabled())
 }
 
-/// The text captured so far.
-pub fn text(logs: &Mutex<Vec<u8>>) -> String {
-    String::from_utf8_lossy(&logs.lock().unwrap()).into_owned()
+/// A client of `server` with `key`, retrying as `retry` says.
+pub fn client(server: &MockServer, key: &str, retry: RetryPolicy) -> Kombo {
+    builder(server).api_key(key).retry(retry).build().unwrap()
 }
 
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
+/// Kombo's success envelope of a reconnection link.
+pub fn link_body(link: &str) -> Value {
+    json!({"status": "success", "data": {"link": link}})
+}
 
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+/// Kombo's error envelope with `code` (a string, or `null`).
+pub fn error_body(code: impl Into<Value>) -> Value {
+    json!({"status": "error", "error": {
+        "code": code.into(), "title": "A title", "message": "Something failed.",
+        "log_url": "https://app.kombo.dev/my-prod/logs?interactionId=123456"}})
+}
+
+/// Every request `server` received.
+pub async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.unwrap()
 }

@@ -60,7 +60,7 @@ fn only_reached_by(
     let roots = |ops: &[Operation]| {
         let mut refs = BTreeSet::new();
         for op in ops {
-            operation_refs(doc, op, &mut refs);
+            crate::walk::operation_schema_refs(doc, &op.pointer, &mut refs);
         }
         refs
     };
@@ -69,39 +69,4 @@ fn only_reached_by(
     let kept = crate::walk::reachable(doc, &kept);
     let dropped = crate::walk::reachable(doc, &roots(left_out));
     dropped.difference(&kept).cloned().collect()
-}
-
-/// The component schemas an operation refers to: in its object and its path's
-/// parameters, directly or through a shared response, parameter or body.
-fn operation_refs(doc: &Value, op: &Operation, out: &mut BTreeSet<String>) {
-    fn visit(doc: &Value, value: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
-        match value {
-            Value::Object(obj) => {
-                if let Some(Value::String(r)) = obj.get("$ref") {
-                    if let Some(name) = crate::walk::schema_ref_name(value) {
-                        out.insert(name.to_owned());
-                    } else if let Some(pointer) = r.strip_prefix('#')
-                        && seen.insert(r.clone())
-                        && let Some(target) = doc.pointer(pointer)
-                    {
-                        visit(doc, target, out, seen);
-                    }
-                }
-                obj.values().for_each(|v| visit(doc, v, out, seen));
-            }
-            Value::Array(items) => items.iter().for_each(|v| visit(doc, v, out, seen)),
-            _ => {}
-        }
-    }
-    let mut seen = BTreeSet::new();
-    if let Some(object) = doc.pointer(&op.pointer) {
-        visit(doc, object, out, &mut seen);
-    }
-    let path_item = op
-        .pointer
-        .rsplit_once('/')
-        .map(|(item, _)| format!("{item}/parameters"));
-    if let Some(params) = path_item.and_then(|p| doc.pointer(&p)) {
-        visit(doc, params, out, &mut seen);
-    }
 }
