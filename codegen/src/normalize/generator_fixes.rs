@@ -181,26 +181,6 @@ fn const_tag(branches: &[Value], accept: fn(&Value) -> bool) -> Option<String> {
     first.keys().find(|name| is_tag(name)).cloned()
 }
 
-/// progenitor refuses `default` next to a 2xx (it would be both a success and
-/// an error type). Kombo's `default` is its error envelope, so it becomes
-/// explicit `4XX` and `5XX` responses with the same content.
-pub(super) fn split_responses_default(doc: &mut Value) -> Result<(), CodegenError> {
-    for_each_operation_mut(doc, |_, op| {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
-            return Ok(());
-        };
-        if !responses.keys().any(|k| k.starts_with('2')) {
-            return Ok(());
-        }
-        if let Some(default) = responses.shift_remove("default") {
-            for range in ["4XX", "5XX"] {
-                responses.entry(range).or_insert_with(|| default.clone());
-            }
-        }
-        Ok(())
-    })
-}
-
 /// Extension recording the real media type of a body sent as raw bytes.
 pub const REQUEST_CONTENT_TYPE_EXTENSION: &str = "x-kombo-request-content-type";
 

@@ -72,7 +72,6 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
         normalize_schema(schema, pointer)
     })?;
     generator_fixes::non_nullable_parameters(&mut doc)?;
-    generator_fixes::split_responses_default(&mut doc)?;
     generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
     generator_fixes::name_sibling_branch_enums(&mut doc)?;
     let payloads = hooks

@@ -291,28 +291,6 @@ fn webhooks_and_dialect_are_removed_with_a_note() {
 }
 
 #[test]
-fn default_beside_success_becomes_4xx_and_5xx() {
-    let error = json!({"$ref": "#/components/responses/Error"});
-    let mut d = doc(
-        json!({"/a": {"get": {"responses": {"200": {"description": "ok"}, "default": error}}},
-               "/b": {"get": {"responses": {"default": {"description": "only"}}}}}),
-        json!({}),
-    );
-    d["components"]["responses"] = json!({"Error": {"description": "e"}});
-    let out = normalize(d).unwrap();
-    let responses = &out.document["paths"]["/a"]["get"]["responses"];
-    assert_eq!(
-        responses,
-        &json!({"200": {"description": "ok"}, "4XX": error, "5XX": error})
-    );
-    // Without a success response `default` is left alone.
-    assert_eq!(
-        out.document["paths"]["/b"]["get"]["responses"],
-        json!({"default": {"description": "only"}})
-    );
-}
-
-#[test]
 fn response_enums_are_opened_and_request_enums_stay_closed() {
     let body =
         json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Body"}}}});
