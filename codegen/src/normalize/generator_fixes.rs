@@ -1,6 +1,21 @@
-//! Shapes progenitor and typify generate correctly: each rule here rewrites
-//! a construct that is valid OpenAPI but that the generator chain would
-//! mis-generate (a panic, a silently merged type, an unsendable body).
+//! Shapes typify (through progenitor's type settings) and our emitter
+//! generate correctly: each rule rewrites a construct that is valid OpenAPI
+//! but that the chain would mis-generate. progenitor no longer generates
+//! operations here, so each rule is kept for what still breaks without it:
+//!
+//! - shared inline schemas hoisted: the vendored spec's shared error
+//!   response would be typed once per operation (its build fails);
+//! - scalar parameter refs inlined: setters take `&str`/numbers, not
+//!   newtypes (the snapshot changes);
+//! - parameters never nullable: a nullable path or header parameter would be
+//!   an `Option` newtype with no `Display` (`accepted-nullable-parameters-and-noop-bounds.yaml`
+//!   does not compile);
+//! - no-op bounds dropped: typify's range check of an unsigned value warns
+//!   (same spec);
+//! - a `const`-tagged `anyOf` becomes `oneOf`, sibling branch enums get
+//!   distinct names: typify merges or rejects them (the fixture client
+//!   changes; `accepted-const-tagged-unions.yaml`);
+//! - bodies of media types other than JSON are sent raw.
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
