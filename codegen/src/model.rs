@@ -92,19 +92,55 @@ pub struct Operation {
     pub success_statuses: Vec<u16>,
     /// Scoped headers.
     pub scoped: Vec<Scoped>,
-    /// Kombo's cursor pattern: `cursor` query parameter, `data.next`, `data.results`.
-    pub paginated: bool,
+    /// Kombo's cursor pattern, when the operation follows it.
+    pub pagination: Option<Pagination>,
+}
+
+/// Kombo's cursor pattern: a query parameter takes the cursor, the 200
+/// response's `data.next` (string or null) gives the next one and
+/// `data.results` (an array) the items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The query parameter the cursor is sent back in (`cursor`).
+    pub cursor: String,
+}
+
+/// The component keys the emit stage gives an operation's types: its
+/// carriers (which only name types for the type space) and its inline body
+/// and response schemas, moved to components under the name typify would
+/// have given them inline. The normalizer names open types inside inline
+/// bodies and responses after the same keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// An object whose properties `p0`, `p1`, … are the parameters.
+    Params,
+    /// An object with the required properties `body` and `response`.
+    Io,
+    /// The inline request body schema.
+    Body,
+    /// The inline 2xx response schema.
+    Response,
+}
+
+impl Carrier {
+    /// The component key of this carrier of operation `operation_id`.
+    pub fn key(self, operation_id: &str) -> String {
+        let suffix = match self {
+            Carrier::Params => "params",
+            Carrier::Io => "io",
+            Carrier::Body => "body",
+            Carrier::Response => "response",
+        };
+        format!("{operation_id}-{suffix}")
+    }
 }
 
 /// Builds the model of every operation; inline body and response schemas are
-/// named by `inline_key(operation_id, "body" | "response")`.
-pub fn operations_of(
-    doc: &Value,
-    inline_key: impl Fn(&str, &str) -> String,
-) -> Result<Vec<Operation>, CodegenError> {
+/// named by their [`Carrier`] keys.
+pub fn operations_of(doc: &Value) -> Result<Vec<Operation>, CodegenError> {
     operations(doc)
         .into_iter()
-        .map(|at| operation(doc, &at, &inline_key))
+        .map(|at| operation(doc, &at))
         .collect()
 }
 
@@ -115,11 +151,7 @@ fn text(op: &Value, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn operation(
-    doc: &Value,
-    at: &OperationAt,
-    inline_key: &impl Fn(&str, &str) -> String,
-) -> Result<Operation, CodegenError> {
+fn operation(doc: &Value, at: &OperationAt) -> Result<Operation, CodegenError> {
     let op = doc
         .pointer(&at.pointer)
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation vanished during normalization"))?;
@@ -127,6 +159,53 @@ fn operation(
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation has no id after naming"))?;
     let method = text(op, crate::name::METHOD_EXTENSION)
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation has no name after naming"))?;
+    let params = params_of(doc, at)?;
+    let body = body_of(doc, op, &operation_id);
+    if let Some(responses) = op.get("responses")
+        && !responses.is_object()
+    {
+        return Err(CodegenError::at(
+            push_pointer(&at.pointer, "responses"),
+            "`responses` must be a mapping from status codes to responses",
+        ));
+    }
+    if let Some(parameters) = op.get("parameters")
+        && !parameters.is_array()
+    {
+        return Err(CodegenError::at(
+            push_pointer(&at.pointer, "parameters"),
+            "`parameters` must be a list",
+        ));
+    }
+    let (success_statuses, response) = success_of(doc, at, op, &operation_id)?;
+    let scoped = scoped_of(op);
+
+    Ok(Operation {
+        pointer: at.pointer.clone(),
+        tag: op
+            .get("tags")
+            .and_then(Value::as_array)
+            .and_then(|t| t.first())
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        http_method: at.method.to_ascii_uppercase(),
+        path: at.path.clone(),
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
+        pagination: pagination(doc, at),
+        method: crate::name::keyword_safe(&method),
+        operation_id,
+        params,
+        body,
+        response,
+        success_statuses,
+        scoped,
+    })
+}
+
+/// The parameters, path ones first in the order the template names them.
+fn params_of(doc: &Value, at: &OperationAt) -> Result<Vec<Param>, CodegenError> {
     let mut params = Vec::new();
     for p in parameters(doc, at) {
         let location = match p.get("in").and_then(Value::as_str) {
@@ -169,8 +248,12 @@ fn operation(
         _ => usize::MAX,
     });
 
-    let body = op
-        .get("requestBody")
+    Ok(params)
+}
+
+/// The request body: JSON typed by a component, or raw bytes.
+fn body_of(doc: &Value, op: &Value, operation_id: &str) -> Option<Body> {
+    op.get("requestBody")
         .map(|b| resolve(doc, b))
         .and_then(|b| {
             let required = b.get("required").and_then(Value::as_bool) == Some(true);
@@ -186,29 +269,21 @@ fn operation(
             let schema = content.get("application/json")?.get("schema")?;
             let component = schema_ref_name(schema)
                 .map(str::to_owned)
-                .unwrap_or_else(|| inline_key(&operation_id, "body"));
+                .unwrap_or_else(|| Carrier::Body.key(operation_id));
             Some(Body::Json {
                 component,
                 required,
             })
-        });
+        })
+}
 
-    if let Some(responses) = op.get("responses")
-        && !responses.is_object()
-    {
-        return Err(CodegenError::at(
-            push_pointer(&at.pointer, "responses"),
-            "`responses` must be a mapping from status codes to responses",
-        ));
-    }
-    if let Some(parameters) = op.get("parameters")
-        && !parameters.is_array()
-    {
-        return Err(CodegenError::at(
-            push_pointer(&at.pointer, "parameters"),
-            "`parameters` must be a list",
-        ));
-    }
+/// The 2xx statuses and the component of their one JSON body.
+fn success_of(
+    doc: &Value,
+    at: &OperationAt,
+    op: &Value,
+    operation_id: &str,
+) -> Result<(Vec<u16>, Option<String>), CodegenError> {
     let mut success_statuses = Vec::new();
     let mut response = None;
     let mut bodies: Vec<&Value> = Vec::new();
@@ -239,13 +314,17 @@ fn operation(
             response = Some(
                 schema_ref_name(schema)
                     .map(str::to_owned)
-                    .unwrap_or_else(|| inline_key(&operation_id, "response")),
+                    .unwrap_or_else(|| Carrier::Response.key(operation_id)),
             );
         }
     }
 
-    let scoped = op
-        .get(SCOPED_HEADERS_EXTENSION)
+    Ok((success_statuses, response))
+}
+
+/// The headers a scoped client supplies (marked by the scope stage).
+fn scoped_of(op: &Value) -> Vec<Scoped> {
+    op.get(SCOPED_HEADERS_EXTENSION)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -255,30 +334,7 @@ fn operation(
                 required: h.get("required").and_then(Value::as_bool) == Some(true),
             })
         })
-        .collect();
-
-    Ok(Operation {
-        pointer: at.pointer.clone(),
-        tag: op
-            .get("tags")
-            .and_then(Value::as_array)
-            .and_then(|t| t.first())
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        http_method: at.method.to_ascii_uppercase(),
-        path: at.path.clone(),
-        summary: text(op, "summary"),
-        description: text(op, "description"),
-        deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-        paginated: is_paginated(doc, at),
-        method: crate::name::keyword_safe(&method),
-        operation_id,
-        params,
-        body,
-        response,
-        success_statuses,
-        scoped,
-    })
+        .collect()
 }
 
 /// The names between braces in a path template, in order.
@@ -290,25 +346,28 @@ pub fn template_names(path: &str) -> Vec<&str> {
 }
 
 /// Kombo's cursor pattern: a `cursor` query parameter, and a 200 response
-/// whose `data` holds `next` (string or null) and `results` (an array).
-fn is_paginated(doc: &Value, at: &OperationAt) -> bool {
+/// whose `data` holds `next` (string or null) and `results` (an array). The
+/// one place that decides it: the renderer asks the type space only for the
+/// types of what is decided here.
+fn pagination(doc: &Value, at: &OperationAt) -> Option<Pagination> {
+    const CURSOR: &str = "cursor";
     let has_cursor = parameters(doc, at).iter().any(|p| {
         p.get("in").and_then(Value::as_str) == Some("query")
-            && p.get("name").and_then(Value::as_str) == Some("cursor")
+            && p.get("name").and_then(Value::as_str) == Some(CURSOR)
     });
-    let Some(ok) = doc
+    let ok = doc
         .pointer(&format!("{}/responses/200", at.pointer))
         .map(|r| resolve(doc, r))
-        .and_then(|r| r.pointer("/content/application~1json/schema"))
-    else {
-        return false;
-    };
+        .and_then(|r| r.pointer("/content/application~1json/schema"))?;
     let data = property(doc, ok, "data");
     let next = data.and_then(|d| property(doc, d, "next"));
     let results = data.and_then(|d| property(doc, d, "results"));
-    has_cursor
+    let follows = has_cursor
         && next.is_some_and(|n| n.get("type") == Some(&Value::from("string")))
-        && results.is_some_and(|r| r.get("type") == Some(&Value::from("array")))
+        && results.is_some_and(|r| r.get("type") == Some(&Value::from("array")));
+    follows.then(|| Pagination {
+        cursor: CURSOR.to_owned(),
+    })
 }
 
 fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
@@ -325,4 +384,68 @@ fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Val
             .flatten()
             .find_map(|branch| property(doc, branch, name))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A named `GET /items` with these query parameters and 200 `data` properties.
+    fn doc(params: Value, data: Value) -> Value {
+        json!({"paths": {"/items": {"get": {
+            "operationId": "GetItems", "x-kombo-method": "get_items",
+            "parameters": params,
+            "responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"data": {"$ref": "#/components/schemas/Page"}}
+            }}}}}
+        }}},
+        "components": {"schemas": {"Page": {"type": "object", "properties": data}}}})
+    }
+
+    fn cursor() -> Value {
+        json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}])
+    }
+
+    fn page() -> Value {
+        json!({"next": {"type": "string", "nullable": true}, "results": {"type": "array", "items": {}}})
+    }
+
+    fn pagination_of(doc: &Value) -> Option<Pagination> {
+        operations_of(doc).unwrap().remove(0).pagination
+    }
+
+    #[test]
+    fn kombos_cursor_pattern_is_decided_here_once() {
+        assert_eq!(
+            pagination_of(&doc(cursor(), page())),
+            Some(Pagination {
+                cursor: "cursor".into()
+            }),
+            "a cursor parameter, data.next and data.results (behind a $ref)"
+        );
+        // Near misses: each part of the pattern missing or of another kind.
+        let in_header = json!([{"name": "cursor", "in": "header", "schema": {"type": "string"}}]);
+        assert_eq!(pagination_of(&doc(in_header, page())), None);
+        assert_eq!(pagination_of(&doc(json!([]), page())), None);
+        let no_results = json!({"next": {"type": "string"}});
+        assert_eq!(pagination_of(&doc(cursor(), no_results)), None);
+        let results_not_a_list = json!({"next": {"type": "string"}, "results": {"type": "object"}});
+        assert_eq!(pagination_of(&doc(cursor(), results_not_a_list)), None);
+    }
+
+    #[test]
+    fn carrier_keys_are_the_operation_id_and_the_carrier() {
+        assert_eq!(Carrier::Params.key("GetItems"), "GetItems-params");
+        assert_eq!(Carrier::Response.key("GetItems"), "GetItems-response");
+        let mut inline = doc(cursor(), page());
+        inline["paths"]["/items"]["get"]["requestBody"] =
+            json!({"content": {"application/json": {"schema": {"type": "object"}}}});
+        let op = operations_of(&inline).unwrap().remove(0);
+        assert!(
+            matches!(op.body, Some(Body::Json { component, .. }) if component == "GetItems-body")
+        );
+        assert_eq!(op.response.as_deref(), Some("GetItems-response"));
+    }
 }

@@ -357,7 +357,12 @@ pub fn operation_schema_refs(doc: &Value, pointer: &str, out: &mut BTreeSet<Stri
     }
 }
 
-fn refs_through(doc: &Value, value: &Value, out: &mut BTreeSet<String>, seen: &mut BTreeSet<String>) {
+fn refs_through(
+    doc: &Value,
+    value: &Value,
+    out: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) {
     match value {
         Value::Object(obj) => {
             if let Some(name) = schema_ref_name(value) {

@@ -17,31 +17,6 @@ use crate::name::rust_type_name;
 /// `tests/generator_versions.rs` compares them with `Cargo.lock`).
 pub const GENERATOR_VERSIONS: &str = "progenitor 0.15.1, typify 0.8.0, prettyplease 0.3.0";
 
-/// Component key of an operation's parameter carrier: an object whose
-/// properties are the operation's parameters, so typify picks each
-/// parameter's Rust type. It is not emitted (`emit/strip.rs`).
-pub fn params_key(operation_id: &str) -> String {
-    format!("{operation_id}-params")
-}
-
-/// Component key of an operation's body and response carrier: an object with
-/// the required properties `body` and `response` (each a `$ref`), so the type
-/// space names their Rust types. Not emitted either.
-pub fn io_key(operation_id: &str) -> String {
-    format!("{operation_id}-io")
-}
-
-/// Component key an inline request body schema is moved to (the name typify
-/// would have given it inline, so the open-type names stay the same).
-pub fn body_key(operation_id: &str) -> String {
-    format!("{operation_id}-body")
-}
-
-/// Component key an inline 2xx response schema is moved to.
-pub fn response_key(operation_id: &str) -> String {
-    format!("{operation_id}-response")
-}
-
 /// A document of components only: the spec's schemas plus `extra`
 /// (carriers and hoisted operation schemas). progenitor sees no paths: the
 /// operation layer is ours.
@@ -186,20 +161,22 @@ impl TypeIndex {
         })
     }
 
-    /// The Rust name of a named type (empty for a built-in one).
-    pub fn name(&self, id: &TypeId) -> String {
+    /// The Rust name of a type; an error when the type space does not know
+    /// the id (typify handed out an id it has no type for).
+    pub fn name(&self, id: &TypeId) -> Result<String, CodegenError> {
         self.space()
             .get_type(id)
             .map(|t| t.name())
-            .unwrap_or_default()
+            .map_err(|_| unknown(id))
     }
 
-    /// The tokens naming a type, from the parent of `types`.
-    pub fn ident(&self, id: &TypeId) -> TokenStream {
+    /// The tokens naming a type, from the parent of `types`; an error for
+    /// an id the type space does not know.
+    pub fn ident(&self, id: &TypeId) -> Result<TokenStream, CodegenError> {
         self.space()
             .get_type(id)
             .map(|t| t.ident())
-            .unwrap_or_else(|_| quote::quote!(::serde_json::Value))
+            .map_err(|_| unknown(id))
     }
 
     /// `T` of an `Option<T>`, else the type itself.
@@ -257,6 +234,13 @@ impl TypeIndex {
             self.reached(&child, out);
         }
     }
+}
+
+fn unknown(id: &TypeId) -> CodegenError {
+    CodegenError::at(
+        "",
+        format!("post-processing: typify's type space has no type {id:?}"),
+    )
 }
 
 fn struct_fields(ty: &typify::Type<'_>) -> Option<Vec<Field>> {

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::generator_fixes::union_tag;
 use crate::error::{CodegenError, push_pointer};
+use crate::model::Carrier;
 use crate::name::rust_type_name;
 use crate::walk::{
     Direction, component_names, for_each_schema_root, operations, parameters, reachable, refs_in,
@@ -300,9 +301,9 @@ fn root_name(pointer: &str, op_names: &[(String, String)]) -> Option<String> {
     }
     let (_, id) = op_names.iter().find(|(p, _)| pointer.starts_with(p))?;
     if pointer.contains("/responses/") {
-        Some(format!("{id}-response"))
+        Some(Carrier::Response.key(id))
     } else if pointer.contains("/requestBody/") {
-        Some(format!("{id}-body"))
+        Some(Carrier::Body.key(id))
     } else {
         None
     }

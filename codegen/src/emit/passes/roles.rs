@@ -14,9 +14,9 @@ use syn::Item;
 
 use super::Sites;
 use super::attrs::{self, DESERIALIZE, SERIALIZE};
-use crate::emit::types::{TypeIndex, io_key, params_key};
+use crate::emit::types::TypeIndex;
 use crate::error::CodegenError;
-use crate::model::{Body, Operation};
+use crate::model::{Body, Carrier, Operation};
 
 /// The types requests send, and the feature that turns on `Serialize` for
 /// the others (`None`: every type serializes).
@@ -42,11 +42,11 @@ impl Roles {
         let mut sent = BTreeSet::new();
         for op in ops {
             let mut fields = Vec::new();
-            if let Ok(params) = index.component_fields(&params_key(&op.operation_id)) {
+            if let Ok(params) = index.component_fields(&Carrier::Params.key(&op.operation_id)) {
                 fields.extend(params);
             }
             if matches!(op.body, Some(Body::Json { .. })) {
-                let io = index.component_fields(&io_key(&op.operation_id))?;
+                let io = index.component_fields(&Carrier::Io.key(&op.operation_id))?;
                 fields.extend(io.into_iter().filter(|f| f.name == "body"));
             }
             for field in &fields {

@@ -12,6 +12,7 @@ use syn::{Fields, Item, Meta};
 
 use super::Ctx;
 use crate::emit::serde_metas;
+use crate::error::CodegenError;
 
 /// One field of a generated struct, as the builder sets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +21,8 @@ pub struct WireField {
     pub rust: String,
     /// The JSON property name (`#[serde(rename)]`, else the Rust name).
     pub wire: String,
-    /// Whether the struct requires it (no default, not an `Option`).
-    pub required: bool,
+    /// Whether serde fills it when absent (`#[serde(default)]`).
+    pub has_default: bool,
 }
 
 /// The fields of every struct with named fields among `items`, by type name.
@@ -64,12 +65,10 @@ pub fn wire_fields(items: &[Item]) -> BTreeMap<String, Vec<WireField>> {
                             _ => {}
                         }
                     }
-                    let ty = &f.ty;
-                    let is_option = quote!(#ty).to_string().contains("Option <");
                     Some(WireField {
                         rust,
                         wire,
-                        required: !has_default && !is_option,
+                        has_default,
                     })
                 })
                 .collect();
@@ -78,28 +77,40 @@ pub fn wire_fields(items: &[Item]) -> BTreeMap<String, Vec<WireField>> {
         .collect()
 }
 
-/// `pub mod builder { … }` for `ctx.builders`.
-pub(super) fn builders(ctx: &Ctx<'_>) -> TokenStream {
+/// `pub mod builder { … }` for `ctx.builders`; a field the type space does
+/// not know for its struct is an error naming both (a setter is never
+/// dropped silently).
+pub(super) fn builders(ctx: &Ctx<'_>) -> Result<TokenStream, CodegenError> {
     let rt = &ctx.rt;
-    let items = ctx.builders.iter().map(|(name, fields)| {
+    let mut items = Vec::with_capacity(ctx.builders.len());
+    for (name, fields) in ctx.builders {
         let ident = format_ident!("{}", name);
         let typed = ctx.index.struct_named(name).unwrap_or_default();
-        let setters = fields.iter().filter_map(|f| {
-            let typed = typed.iter().find(|t| t.name == f.rust)?;
+        let mut setters = Vec::with_capacity(fields.len());
+        for f in fields {
+            let typed = typed.iter().find(|t| t.name == f.rust).ok_or_else(|| {
+                CodegenError::at(
+                    "",
+                    format!(
+                        "post-processing: the type space has no field `{}` of struct `{name}`",
+                        f.rust
+                    ),
+                )
+            })?;
             let field = format_ident!("{}", f.rust.trim_start_matches("r#"));
-            let ty = ctx.index.ident(&typed.type_id);
+            let ty = ctx.index.ident(&typed.type_id)?;
             let wire = &f.wire;
             let doc = typed
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("Sets `{wire}`."));
-            Some(quote!(#[doc = #doc] #field: #ty = #wire))
-        });
-        quote! {
-            #rt::fields_builder!(#ident { #(#setters),* });
+            setters.push(quote!(#[doc = #doc] #field: #ty = #wire));
         }
-    });
-    quote! {
+        items.push(quote! {
+            #rt::fields_builder!(#ident { #(#setters),* });
+        });
+    }
+    Ok(quote! {
         /// Builders for the types a request reaches: `X::builder().field(..)`,
         /// then `X::try_from(builder)` (or pass the builder where an `X` is taken).
         pub mod builder {
@@ -107,5 +118,5 @@ pub(super) fn builders(ctx: &Ctx<'_>) -> TokenStream {
             use super::super::types;
             #(#items)*
         }
-    }
+    })
 }

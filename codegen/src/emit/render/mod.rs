@@ -7,21 +7,23 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::types::TypeIndex;
 use crate::error::CodegenError;
 use crate::model::Operation;
-use crate::name::{tag_feature, tag_module, upper_camel};
+use crate::name::{tag_feature, tag_module};
 use crate::options::{Host, Options};
 
-mod builder;
 mod docs;
 pub mod error_codes;
 mod fields;
+mod operation;
 mod pagination;
+mod plan;
 pub mod region;
+mod tag;
 
 pub use fields::{WireField, wire_fields};
 
@@ -43,7 +45,7 @@ impl Ctx<'_> {
     }
 
     /// The schema of a body component (resolved), for its fields' docs.
-    pub(crate) fn body_schema(&self, component: &str, _operation_id: &str) -> Option<&Value> {
+    pub(crate) fn body_schema(&self, component: &str) -> Option<&Value> {
         self.hoisted.get(component).or_else(|| {
             self.doc
                 .pointer("/components/schemas")
@@ -65,83 +67,37 @@ pub(crate) fn operations(
         by_tag.entry(ctx.tag_module(op)).or_default().push(op);
     }
     let tag_docs = tag_descriptions(ctx.doc);
-
     let mut modules = Vec::new();
     let mut accessors = Vec::new();
     let mut table = Vec::new();
     for (module, ops) in &by_tag {
-        let gated = options.gated(module);
-        let cfg = gate(gated, module);
-        let mod_ident = format_ident!("{}", module);
-        let ns = format_ident!("{}", upper_camel(module));
-        let tag_name = ops[0].tag.clone().unwrap_or_else(|| "untagged".to_owned());
-        let description = tag_docs.get(&tag_name).cloned().unwrap_or_default();
-        let mod_doc = format!(" Operations tagged \"{tag_name}\". {description}");
-        let ns_doc = format!(" The \"{tag_name}\" operations: `kombo.{module}().<operation>()`.");
-        let feature_doc = if gated {
-            format!(" (Cargo feature `{}`.)", tag_feature(module))
-        } else {
-            String::new()
-        };
-        let op_modules = ops
-            .iter()
-            .map(|op| builder::operation_module(ctx, op))
-            .collect::<Result<Vec<_>, _>>()?;
-        let methods = ops.iter().map(|op| {
-            let method = format_ident!("{}", op.method);
-            let doc = docs::operation(op);
-            let deprecated = op
-                .deprecated
-                .then(|| quote!(#[deprecated = "deprecated by Kombo"]));
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #method(&self) -> #method::Builder<'a> {
-                    #method::Builder::new(self.core)
-                }
-            }
-        });
-        modules.push(quote! {
-            #cfg
-            #[doc = #mod_doc]
-            pub mod #mod_ident {
-                #[doc = #ns_doc]
-                #[derive(Debug, Clone, Copy)]
-                pub struct #ns<'a> {
-                    core: &'a #rt::Core,
-                }
-
-                impl<'a> #ns<'a> {
-                    pub(crate) fn new(core: &'a #rt::Core) -> Self {
-                        Self { core }
-                    }
-
-                    #(#methods)*
-                }
-
-                #(#op_modules)*
-            }
-        });
-        let accessor_doc = format!(" The \"{tag_name}\" operations.{feature_doc}");
-        let core = match options.host {
-            Host::Kombo => quote!(#rt::core(self)),
-            Host::Standalone => quote!(&self.core),
-        };
-        accessors.push(quote! {
-            #cfg
-            #[doc = #accessor_doc]
-            pub fn #mod_ident(&self) -> #mod_ident::#ns<'_> {
-                #mod_ident::#ns::new(#core)
-            }
-        });
-        for op in ops {
-            let method = format_ident!("{}", op.method);
-            table.push(quote!(#cfg &super::#mod_ident::#method::OPERATION,));
-        }
+        let parts = tag::render(ctx, module, ops, options, &tag_docs)?;
+        modules.push(parts.module);
+        accessors.push(parts.accessor);
+        table.extend(parts.table);
     }
-
     let region = region::region(&region::servers(ctx.doc)?, rt);
-    let host_items = match options.host {
+    let host_items = host_items(ctx, options, &accessors);
+    Ok(quote! {
+        #(#modules)*
+
+        #host_items
+
+        #region
+
+        /// Every operation, in document order (the mock routes by it).
+        #[allow(dead_code)]
+        pub(crate) mod operations {
+            pub(crate) const ALL: &[&#rt::Operation] = &[#(#table)*];
+        }
+    })
+}
+
+/// What hangs the tag namespaces on the host: `impl Kombo` (and Kombo's
+/// policy) inside `kombo`, a `Client` in any other crate.
+fn host_items(ctx: &Ctx<'_>, options: &Options, accessors: &[TokenStream]) -> TokenStream {
+    let rt = &ctx.rt;
+    match options.host {
         Host::Kombo => {
             let codes = error_codes::error_codes(ctx.doc, rt);
             quote! {
@@ -169,21 +125,7 @@ pub(crate) fn operations(
                 #(#accessors)*
             }
         },
-    };
-
-    Ok(quote! {
-        #(#modules)*
-
-        #host_items
-
-        #region
-
-        /// Every operation, in document order (the mock routes by it).
-        #[allow(dead_code)]
-        pub(crate) mod operations {
-            pub(crate) const ALL: &[&#rt::Operation] = &[#(#table)*];
-        }
-    })
+    }
 }
 
 /// `#[cfg(feature = "<tag>")]` when the tag has a feature.
@@ -214,6 +156,6 @@ fn tag_descriptions(doc: &Value) -> BTreeMap<String, String> {
 }
 
 /// The builders module of `types`: one builder per struct a request reaches.
-pub(crate) fn builders(ctx: &Ctx<'_>) -> TokenStream {
+pub(crate) fn builders(ctx: &Ctx<'_>) -> Result<TokenStream, CodegenError> {
     fields::builders(ctx)
 }

@@ -1,64 +1,33 @@
-//! Kombo's cursor pattern on a builder: `pages()` and `stream()`, and the
-//! runtime's `Paginated` impl — the 200 response's `data.next` is sent back
-//! as `cursor`, `data.results` are the items. The walk itself (repeated
-//! cursors, retries per page) is hand-written (`src/runtime/pagination.rs`).
+//! Kombo's cursor pattern on a builder, as the model decided it
+//! ([`crate::model::Pagination`]) and the plan typed it: `pages()` and
+//! `stream()`, and the runtime's `Paginated` impl — the 200 response's
+//! `data.next` is sent back as the cursor, `data.results` are the items.
+//! The walk itself (repeated cursors, retries per page) is hand-written
+//! (`src/runtime/pagination.rs`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Ctx;
-use super::builder::Setter;
-use crate::error::CodegenError;
-use crate::model::{Location, Operation, Param};
+use super::plan::{PagePlan, Plan};
 
 /// `pages()`/`stream()` (inside the builder's impl) and the `Paginated`
-/// impl (beside it): the 200 response's `data.next` is sent back as
-/// `cursor`, `data.results` are the items.
-pub(super) fn pagination(
+/// impl (beside it).
+pub(super) fn render(
     ctx: &Ctx<'_>,
-    op: &Operation,
-    response: &typify::TypeId,
-    response_ty: &TokenStream,
-    params: &[(&Param, Setter)],
-) -> Result<(TokenStream, TokenStream), CodegenError> {
-    let rt = &ctx.rt;
-    let krate = &ctx.krate;
-    let fail = |what: &str| {
-        CodegenError::at(
-            &op.pointer,
-            format!("paginated operation, but the generated response type has {what}"),
-        )
+    plan: &Plan<'_>,
+    pages: &PagePlan,
+) -> (TokenStream, TokenStream) {
+    let (rt, krate) = (&ctx.rt, &ctx.krate);
+    let Some((_, response_ty)) = &plan.response else {
+        return (quote!(), quote!());
     };
-    let data = ctx
-        .index
-        .field(response, "data")
-        .ok_or_else(|| fail("no `data`"))?;
-    if ctx.index.unwrap_option(&data) != data {
-        return Err(fail("an optional `data`"));
-    }
-    let next = ctx
-        .index
-        .field(&data, "next")
-        .ok_or_else(|| fail("no `data.next`"))?;
-    let results = ctx
-        .index
-        .field(&data, "results")
-        .ok_or_else(|| fail("no `data.results`"))?;
-    let item = ctx
-        .index
-        .vec_item(&results)
-        .ok_or_else(|| fail("a `data.results` that is not a list"))?;
-    let item_ty = ctx.index.ident(&item);
-    let next_expr = if ctx.index.unwrap_option(&next) == next {
-        quote!(::std::option::Option::Some(page.data.next.as_str()))
-    } else {
+    let (cursor, item_ty) = (&pages.cursor, &pages.item_ty);
+    let next_expr = if pages.next_optional {
         quote!(page.data.next.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(page.data.next.as_str()))
     };
-    let cursor = params
-        .iter()
-        .find(|(p, _)| p.name == "cursor" && p.location == Location::Query)
-        .map(|(_, s)| &s.ident)
-        .ok_or_else(|| fail("no `cursor` parameter"))?;
     let methods = quote! {
         /// Every page, from this request as configured: `data.next` is sent
         /// back as `cursor` until it is `null`; a repeated cursor ends the
@@ -102,5 +71,5 @@ pub(super) fn pagination(
             }
         }
     };
-    Ok((methods, trait_impl))
+    (methods, trait_impl)
 }

@@ -47,6 +47,9 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+#[allow(dead_code)] // wired in by the operation routes
+mod synth;
+
 use crate::general::create_reconnection_link::{Body as RelinkBody, LinkType};
 use crate::generated::operations;
 
