@@ -5,7 +5,6 @@
 use serde_json::Value;
 
 use crate::error::{CodegenError, push_pointer};
-use crate::normalize::REQUEST_CONTENT_TYPE_EXTENSION;
 use crate::scope::SCOPED_HEADERS_EXTENSION;
 use crate::walk::{OperationAt, operations, parameters, resolve, schema_ref_name};
 
@@ -160,7 +159,7 @@ fn operation(doc: &Value, at: &OperationAt) -> Result<Operation, CodegenError> {
     let method = text(op, crate::name::METHOD_EXTENSION)
         .ok_or_else(|| CodegenError::at(&at.pointer, "operation has no name after naming"))?;
     let params = params_of(doc, at)?;
-    let body = body_of(doc, op, &operation_id);
+    let body = body_of(doc, at, op, &operation_id)?;
     if let Some(responses) = op.get("responses")
         && !responses.is_object()
     {
@@ -251,30 +250,51 @@ fn params_of(doc: &Value, at: &OperationAt) -> Result<Vec<Param>, CodegenError> 
     Ok(params)
 }
 
-/// The request body: JSON typed by a component, or raw bytes.
-fn body_of(doc: &Value, op: &Value, operation_id: &str) -> Option<Body> {
-    op.get("requestBody")
-        .map(|b| resolve(doc, b))
-        .and_then(|b| {
-            let required = b.get("required").and_then(Value::as_bool) == Some(true);
-            let content = b.get("content")?.as_object()?;
-            if let Some(raw) = op
-                .get(REQUEST_CONTENT_TYPE_EXTENSION)
-                .and_then(Value::as_str)
-            {
-                return Some(Body::Raw {
-                    content_type: raw.to_owned(),
-                });
-            }
-            let schema = content.get("application/json")?.get("schema")?;
-            let component = schema_ref_name(schema)
-                .map(str::to_owned)
-                .unwrap_or_else(|| Carrier::Body.key(operation_id));
-            Some(Body::Json {
-                component,
-                required,
-            })
-        })
+/// The request body: JSON typed by a component, or — for one body of
+/// another media type (Kombo's `application/x-ndjson` bulk import) — bytes
+/// sent as they are with that media type.
+fn body_of(
+    doc: &Value,
+    at: &OperationAt,
+    op: &Value,
+    operation_id: &str,
+) -> Result<Option<Body>, CodegenError> {
+    let Some(body) = op.get("requestBody").map(|b| resolve(doc, b)) else {
+        return Ok(None);
+    };
+    let required = body.get("required").and_then(Value::as_bool) == Some(true);
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    if let Some(json) = content.get("application/json") {
+        let Some(schema) = json.get("schema") else {
+            return Ok(None);
+        };
+        let component = schema_ref_name(schema)
+            .map(str::to_owned)
+            .unwrap_or_else(|| Carrier::Body.key(operation_id));
+        return Ok(Some(Body::Json {
+            component,
+            required,
+        }));
+    }
+    match content.keys().collect::<Vec<_>>().as_slice() {
+        [] => Ok(None),
+        [media_type] => Ok(Some(Body::Raw {
+            content_type: (*media_type).clone(),
+        })),
+        several => Err(CodegenError::at(
+            push_pointer(&at.pointer, "requestBody"),
+            format!(
+                "a body of several media types and none JSON ({}): the generator sends one",
+                several
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
 }
 
 /// The 2xx statuses and the component of their one JSON body.
@@ -433,6 +453,24 @@ mod tests {
         assert_eq!(pagination_of(&doc(cursor(), no_results)), None);
         let results_not_a_list = json!({"next": {"type": "string"}, "results": {"type": "object"}});
         assert_eq!(pagination_of(&doc(cursor(), results_not_a_list)), None);
+    }
+
+    #[test]
+    fn a_body_of_another_media_type_is_sent_raw_with_it() {
+        let mut d = doc(cursor(), page());
+        d["paths"]["/items"]["get"]["requestBody"] =
+            json!({"content": {"application/x-ndjson": {"schema": {"type": "string"}}}});
+        let op = operations_of(&d).unwrap().remove(0);
+        assert!(
+            matches!(op.body, Some(Body::Raw { content_type }) if content_type == "application/x-ndjson")
+        );
+        d["paths"]["/items"]["get"]["requestBody"] =
+            json!({"content": {"text/csv": {}, "application/xml": {}}});
+        let e = operations_of(&d).unwrap_err();
+        assert!(
+            e.pointer.ends_with("/requestBody") && e.reason.contains("text/csv"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! schemas and `$ref`s. Every stage reads the document through here, so the
 //! `paths × methods` loop and the list of schema positions exist once.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 use crate::error::{CodegenError, push_pointer};
@@ -41,19 +41,6 @@ pub fn operations(doc: &Value) -> Vec<OperationAt> {
         }
     }
     out
-}
-
-/// Calls `visit` with each operation object (mutable) and where it is.
-pub fn for_each_operation_mut(
-    doc: &mut Value,
-    mut visit: impl FnMut(&OperationAt, &mut Map<String, Value>) -> Result<(), CodegenError>,
-) -> Result<(), CodegenError> {
-    for at in operations(doc) {
-        if let Some(op) = doc.pointer_mut(&at.pointer).and_then(Value::as_object_mut) {
-            visit(&at, op)?;
-        }
-    }
-    Ok(())
 }
 
 /// The parameters that apply to an operation (path-level ones first, each resolved).

@@ -14,8 +14,7 @@
 //!   (same spec);
 //! - a `const`-tagged `anyOf` becomes `oneOf`, sibling branch enums get
 //!   distinct names: typify merges or rejects them (the fixture client
-//!   changes; `accepted-const-tagged-unions.yaml`);
-//! - bodies of media types other than JSON are sent raw.
+//!   changes; `accepted-const-tagged-unions.yaml`).
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,8 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{CodegenError, push_pointer};
 use crate::name::upper_camel;
 use crate::walk::{
-    Direction, component_names, for_each_operation_mut, for_each_schema_root, refs_in,
-    schema_ref_name, walk_schema,
+    Direction, component_names, for_each_schema_root, refs_in, schema_ref_name, walk_schema,
 };
 
 /// An inline schema of a shared response or request body (`components/responses/X`)
@@ -194,67 +192,6 @@ fn const_tag(branches: &[Value], accept: fn(&Value) -> bool) -> Option<String> {
         })
     };
     first.keys().find(|name| is_tag(name)).cloned()
-}
-
-/// Extension recording the real media type of a body sent as raw bytes.
-pub const REQUEST_CONTENT_TYPE_EXTENSION: &str = "x-kombo-request-content-type";
-
-/// Request media types progenitor generates code for.
-fn progenitor_sends(media_type: &str) -> bool {
-    let base = media_type.split(';').next().unwrap_or_default().trim();
-    matches!(
-        base,
-        "application/json"
-            | "application/octet-stream"
-            | "application/x-www-form-urlencoded"
-            | "text/plain"
-            | "text/x-markdown"
-    )
-}
-
-/// A request body of a media type progenitor cannot send (e.g.
-/// `application/x-ndjson`) becomes a raw `application/octet-stream` body; the
-/// real media type is recorded on the operation for the client to send.
-pub(super) fn raw_request_bodies(
-    doc: &mut Value,
-    notes: &mut Vec<String>,
-) -> Result<(), CodegenError> {
-    for_each_operation_mut(doc, |at, op| {
-        let Some(content) = op
-            .get_mut("requestBody")
-            .and_then(|b| b.get_mut("content"))
-            .and_then(Value::as_object_mut)
-            .filter(|content| content.len() == 1)
-        else {
-            return Ok(());
-        };
-        let Some(media_type) = content.keys().next().cloned() else {
-            return Ok(());
-        };
-        if progenitor_sends(&media_type) {
-            return Ok(());
-        }
-        if let Some(mut media) = content.shift_remove(&media_type) {
-            // progenitor takes raw bodies as `type: string, format: binary`;
-            // the original schema stays beside it for readers.
-            if let Some(original) = media.get("schema").cloned() {
-                let mut raw = json!({"type": "string", "format": "binary"});
-                if let Some(d) = original.get("description") {
-                    raw["description"] = d.clone();
-                }
-                raw["x-kombo-schema"] = original;
-                media["schema"] = raw;
-            }
-            content.insert("application/octet-stream".into(), media);
-        }
-        op.insert(REQUEST_CONTENT_TYPE_EXTENSION.into(), json!(media_type));
-        notes.push(format!(
-            "{} {}: `{media_type}` request body is sent as raw bytes",
-            at.method.to_ascii_uppercase(),
-            at.path
-        ));
-        Ok(())
-    })
 }
 
 /// typify names an enum nested in a union branch after the union and the

@@ -28,7 +28,6 @@ pub mod open_enums;
 mod validate;
 pub mod webhooks;
 
-pub use generator_fixes::REQUEST_CONTENT_TYPE_EXTENSION;
 pub use open_enums::KNOWN_VALUES_EXTENSION;
 
 /// The normalized document plus what was removed or reshaped.
@@ -72,7 +71,6 @@ pub fn normalize(mut doc: Value) -> Result<Normalized, CodegenError> {
         normalize_schema(schema, pointer)
     })?;
     generator_fixes::non_nullable_parameters(&mut doc)?;
-    generator_fixes::raw_request_bodies(&mut doc, &mut notes)?;
     generator_fixes::name_sibling_branch_enums(&mut doc)?;
     let payloads = hooks
         .as_object()

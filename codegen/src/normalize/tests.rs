@@ -440,24 +440,6 @@ fn inline_schemas_of_shared_responses_become_named_components() {
 }
 
 #[test]
-fn unsupported_request_media_type_becomes_raw_body() {
-    let out = normalize(doc(
-        json!({"/bulk": {"post": {"requestBody": {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
-                                  "responses": {"200": {"description": "ok"}}}}}),
-        json!({}),
-    ))
-    .unwrap();
-    let op = &out.document["paths"]["/bulk"]["post"];
-    assert_eq!(
-        op["requestBody"]["content"],
-        json!({"application/octet-stream": {"schema": {
-            "type": "string", "format": "binary", "x-kombo-schema": {"type": "string"}}}})
-    );
-    assert_eq!(op[REQUEST_CONTENT_TYPE_EXTENSION], "application/x-ndjson");
-    assert_eq!(out.notes.len(), 1);
-}
-
-#[test]
 fn scalar_parameter_refs_are_inlined() {
     let out = normalize(doc(
         json!({"/a/{id}": {"get": {"parameters": [
