@@ -249,6 +249,15 @@ impl KomboBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
+        let limits = self.limits.unwrap_or_default();
+        #[cfg(feature = "redis")]
+        let shared = shared_limiter(&limits, &key, self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        let limiter = Limiter::new(limits);
+        #[cfg(feature = "redis")]
+        let limiter = match (limiter, shared) {
+            (Some(limiter), Some((shared, scope))) => Some(limiter.with_shared(shared, scope)),
+            (limiter, _) => limiter,
+        };
         let base_url = region.base_url().trim_end_matches('/').to_owned();
         let bearer = match &key {
             KeySource::Fixed(key) => crate::runtime::bearer(key),
@@ -263,12 +272,50 @@ impl KomboBuilder {
                     key,
                     bearer,
                     retry: self.retry.unwrap_or_default(),
-                    limiter: Limiter::new(self.limits.unwrap_or_default()),
+                    limiter,
                 }),
                 integration_id: None,
             },
         })
     }
+}
+
+/// The shared limiter and the shared key of unscoped calls with a fixed API key.
+#[cfg(feature = "redis")]
+type SharedSetup = (Arc<crate::runtime::shared::SharedLimiter>, Option<String>);
+
+/// The shared limiter `limits` asks for; a Redis URL that does not parse is
+/// a configuration error (nothing is connected yet).
+#[cfg(feature = "redis")]
+fn shared_limiter(
+    limits: &Limits,
+    key: &KeySource,
+    request_timeout: Duration,
+) -> Result<Option<SharedSetup>, Error> {
+    let Some(settings) = limits.redis.clone().filter(|_| limits.enabled()) else {
+        return Ok(None);
+    };
+    if let Some(url) = &settings.url {
+        redis::Client::open(url.as_str()).map_err(|e| {
+            Error::Config(format!(
+                "the Redis URL of the shared limiter is invalid: {e}"
+            ))
+        })?;
+    } else if settings.connection.is_none() {
+        return Err(Error::Config(
+            "the shared limiter needs a Redis URL or a connection".to_owned(),
+        ));
+    }
+    let scope = match key {
+        KeySource::Fixed(key) => Some(crate::runtime::shared::unscoped(
+            secrecy::ExposeSecret::expose_secret(&**key),
+        )),
+        KeySource::Provider(_) => None,
+    };
+    let default_limit = limits.max_in_flight.unwrap_or(30);
+    let shared =
+        crate::runtime::shared::SharedLimiter::new(settings, request_timeout, default_limit);
+    Ok(Some((shared, scope)))
 }
 
 fn check_key(key: SecretString) -> Result<SecretString, Error> {

@@ -29,6 +29,8 @@ pub struct Limits {
     pub(crate) wait_for_rate_limit: bool,
     pub(crate) forget_after: Duration,
     pub(crate) max_integrations: usize,
+    #[cfg(feature = "redis")]
+    pub(crate) redis: Option<RedisSettings>,
 }
 
 impl Default for Limits {
@@ -42,6 +44,8 @@ impl Default for Limits {
             wait_for_rate_limit: true,
             forget_after: Duration::from_secs(600),
             max_integrations: 10_000,
+            #[cfg(feature = "redis")]
+            redis: None,
         }
     }
 }
@@ -87,5 +91,126 @@ impl Limits {
     /// Whether the limiter is on.
     pub fn enabled(&self) -> bool {
         self.enabled
+    }
+}
+
+/// Where and how the limits are shared through Redis (feature `redis`).
+#[cfg(feature = "redis")]
+#[derive(Clone)]
+pub(crate) struct RedisSettings {
+    pub(crate) url: Option<String>,
+    pub(crate) connection: Option<redis::aio::ConnectionManager>,
+    pub(crate) prefix: String,
+    pub(crate) lease: Option<Duration>,
+    pub(crate) timeout: Duration,
+}
+
+#[cfg(feature = "redis")]
+impl Default for RedisSettings {
+    fn default() -> Self {
+        RedisSettings {
+            url: None,
+            connection: None,
+            prefix: "kombo:limits".to_owned(),
+            lease: None,
+            timeout: Duration::from_millis(250),
+        }
+    }
+}
+
+/// The URL is shown without its password; a connection handed over is
+/// shown as present.
+#[cfg(feature = "redis")]
+impl std::fmt::Debug for RedisSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.url.as_deref().map(|u| match url::Url::parse(u) {
+            Ok(mut parsed) if parsed.password().is_some() => {
+                let _ = parsed.set_password(Some("REDACTED"));
+                parsed.to_string()
+            }
+            _ => u.to_owned(),
+        });
+        f.debug_struct("RedisSettings")
+            .field("url", &url)
+            .field("connection", &self.connection.is_some())
+            .field("prefix", &self.prefix)
+            .field("lease", &self.lease)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// Two settings are equal when they would share the same way (a handed-over
+/// connection compares by presence).
+#[cfg(feature = "redis")]
+impl PartialEq for RedisSettings {
+    fn eq(&self, other: &Self) -> bool {
+        self.url == other.url
+            && self.connection.is_some() == other.connection.is_some()
+            && self.prefix == other.prefix
+            && self.lease == other.lease
+            && self.timeout == other.timeout
+    }
+}
+
+/// Sharing the limits with other processes through Redis (feature `redis`).
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use kombo::{Kombo, Limits};
+///
+/// let kombo = Kombo::builder()
+///     .api_key("my-api-key")
+///     .limits(
+///         Limits::default()
+///             .redis_url("redis://127.0.0.1:6379/0")
+///             .redis_key_prefix("my-app:kombo"),
+///     )
+///     .build()?;
+/// # Ok::<(), kombo::Error>(())
+/// ```
+#[cfg(feature = "redis")]
+impl Limits {
+    fn redis_settings(&mut self) -> &mut RedisSettings {
+        self.redis.get_or_insert_with(RedisSettings::default)
+    }
+
+    /// Shares the limits of every process pointing at this Redis: action
+    /// calls in flight per integration under the last `Concurrency-Limit`
+    /// Kombo sent (30 before it has), and the rate-limit window one process
+    /// saw used up. The URL is checked by [`KomboBuilder::build`](crate::KomboBuilder::build)
+    /// (`Error::Config`); the connection is made on the first call, and a
+    /// Redis that is down then or later only means the in-process limiter
+    /// decides until it answers again.
+    pub fn redis_url(mut self, url: impl Into<String>) -> Self {
+        self.redis_settings().url = Some(url.into());
+        self
+    }
+
+    /// Shares the limits through a connection the application already has.
+    pub fn redis_connection(mut self, connection: redis::aio::ConnectionManager) -> Self {
+        self.redis_settings().connection = Some(connection);
+        self
+    }
+
+    /// The prefix of every key written to Redis (default `kombo:limits`).
+    pub fn redis_key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.redis_settings().prefix = prefix.into();
+        self
+    }
+
+    /// How long a slot is held without renewal (default: twice the client's
+    /// request timeout): a process killed while holding slots gives them
+    /// back after this long; a running call renews its slot.
+    pub fn redis_lease(mut self, lease: Duration) -> Self {
+        self.redis_settings().lease = Some(lease);
+        self
+    }
+
+    /// The longest one limiter operation may take (default 250 ms); a slower
+    /// Redis counts as down and the in-process limiter decides.
+    pub fn redis_timeout(mut self, timeout: Duration) -> Self {
+        self.redis_settings().timeout = timeout;
+        self
     }
 }

@@ -314,6 +314,9 @@ impl<'a> Call<'a> {
             .limiter
             .as_ref()
             .map(|limiter| limiter.admission(operation, integration));
+        #[cfg(feature = "redis")]
+        let admission =
+            admission.map(|a| a.with_api_key(secrecy::ExposeSecret::expose_secret(key)));
         transport::execute(
             &core.shared.http,
             policy,

@@ -116,6 +116,33 @@ impl KeyState {
 pub(crate) struct Permit<'a> {
     state: &'a KeyState,
     counted: bool,
+    /// The slot held in Redis instead, when the shared limiter admitted it.
+    #[cfg(feature = "redis")]
+    lease: Option<super::shared::Lease>,
+}
+
+impl<'a> Permit<'a> {
+    fn local(state: &'a KeyState, counted: bool) -> Self {
+        Permit {
+            state,
+            counted,
+            #[cfg(feature = "redis")]
+            lease: None,
+        }
+    }
+
+    /// Frees the slot once the answer is in: a slot held in Redis is
+    /// released before the call returns (dropping does it too, later).
+    #[cfg(feature = "redis")]
+    pub(crate) async fn finish(mut self) {
+        if let Some(lease) = self.lease.take() {
+            lease.release().await;
+        }
+    }
+
+    /// Frees the slot once the answer is in.
+    #[cfg(not(feature = "redis"))]
+    pub(crate) async fn finish(self) {}
 }
 
 impl Drop for Permit<'_> {
@@ -132,6 +159,13 @@ pub(crate) struct Limiter {
     epoch: Instant,
     unscoped: Arc<KeyState>,
     keys: Mutex<Keys>,
+    /// The limits shared with other processes through Redis; the state above
+    /// decides while it is unavailable.
+    #[cfg(feature = "redis")]
+    shared: Option<Arc<super::shared::SharedLimiter>>,
+    /// The shared key of unscoped calls with a fixed API key.
+    #[cfg(feature = "redis")]
+    unscoped_scope: Option<String>,
 }
 
 struct Keys {
@@ -144,6 +178,9 @@ pub(crate) struct Admission<'a> {
     limiter: &'a Limiter,
     state: Arc<KeyState>,
     kind: usize,
+    /// The key the shared limiter counts the call under.
+    #[cfg(feature = "redis")]
+    scope: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl Limiter {
@@ -156,8 +193,25 @@ impl Limiter {
                 map: HashMap::new(),
                 last_sweep: 0,
             }),
+            #[cfg(feature = "redis")]
+            shared: None,
+            #[cfg(feature = "redis")]
+            unscoped_scope: None,
             config,
         })
+    }
+
+    /// Shares the limits through Redis (`shared`); unscoped calls with a
+    /// fixed API key count under `unscoped_scope`.
+    #[cfg(feature = "redis")]
+    pub(crate) fn with_shared(
+        mut self,
+        shared: Arc<super::shared::SharedLimiter>,
+        unscoped_scope: Option<String>,
+    ) -> Self {
+        self.shared = Some(shared);
+        self.unscoped_scope = unscoped_scope;
+        self
     }
 
     fn now(&self) -> u64 {
@@ -166,11 +220,11 @@ impl Limiter {
 
     /// The admission of one call of `operation`, sent with `integration` as
     /// its `X-Integration-Id` (or without one).
-    pub(crate) fn admission(
-        &self,
+    pub(crate) fn admission<'a>(
+        &'a self,
         operation: &Operation,
-        integration: Option<&str>,
-    ) -> Admission<'_> {
+        integration: Option<&'a str>,
+    ) -> Admission<'a> {
         let kind = match operation.method {
             "GET" | "HEAD" | "OPTIONS" => READ,
             _ => ACTION,
@@ -183,6 +237,12 @@ impl Limiter {
             limiter: self,
             state,
             kind,
+            #[cfg(feature = "redis")]
+            scope: integration.map(std::borrow::Cow::Borrowed).or_else(|| {
+                self.unscoped_scope
+                    .as_deref()
+                    .map(std::borrow::Cow::Borrowed)
+            }),
         }
     }
 
@@ -267,14 +327,28 @@ impl Admission<'_> {
                 tokio::time::sleep(wait).await;
             }
         }
+        #[cfg(feature = "redis")]
+        if let (Some(shared), Some(scope)) = (&limiter.shared, &self.scope) {
+            use super::shared::Acquired;
+            match shared
+                .acquire(scope, self.kind == ACTION, started, budget)
+                .await?
+            {
+                Acquired::Admitted(lease) => {
+                    return Ok(Permit {
+                        state,
+                        counted: false,
+                        lease,
+                    });
+                }
+                Acquired::Unavailable => {}
+            }
+        }
         if self.kind == READ {
-            return Ok(Permit {
-                state,
-                counted: false,
-            });
+            return Ok(Permit::local(state, false));
         }
         if let Some(counted) = state.try_take() {
-            return Ok(Permit { state, counted });
+            return Ok(Permit::local(state, counted));
         }
         let limit = state.limit.load(Ordering::Relaxed);
         let left = budget.saturating_sub(started.elapsed());
@@ -285,11 +359,54 @@ impl Admission<'_> {
         );
         let queued = Instant::now();
         match tokio::time::timeout(left, state.take()).await {
-            Ok(counted) => Ok(Permit { state, counted }),
+            Ok(counted) => Ok(Permit::local(state, counted)),
             Err(_) => Err(Error::ConcurrencyLimited {
                 waited: queued.elapsed(),
             }),
         }
+    }
+
+    /// Counts unscoped calls under this API key in the shared limiter
+    /// (a key provider's: it may change from call to call).
+    #[cfg(feature = "redis")]
+    pub(crate) fn with_api_key(mut self, key: &str) -> Self {
+        if self.scope.is_none() && self.limiter.shared.is_some() {
+            self.scope = Some(std::borrow::Cow::Owned(super::shared::unscoped(key)));
+        }
+        self
+    }
+
+    /// Tells the other processes what this response said: a used-up
+    /// rate-limit window (`ratelimit-remaining: 0`, or a 429 with
+    /// `Retry-After`) closes it for all of them, and a stated
+    /// `Concurrency-Limit` is kept when the slot is released.
+    pub(crate) async fn share(
+        &self,
+        status: reqwest::StatusCode,
+        headers: &HeaderMap,
+        permit: &Permit<'_>,
+    ) {
+        #[cfg(feature = "redis")]
+        if let (Some(shared), Some(scope)) = (&self.limiter.shared, &self.scope) {
+            let seen = RateLimit::from_headers(headers);
+            if let (Some(lease), Some(limit)) = (&permit.lease, seen.concurrency_limit) {
+                lease.learn(limit);
+            }
+            let told = seen.exhausted_for().or_else(|| {
+                (status == reqwest::StatusCode::TOO_MANY_REQUESTS)
+                    .then(|| crate::rate_limit::retry_after(headers))
+                    .flatten()
+            });
+            if self.limiter.config.wait_for_rate_limit
+                && let Some(wait) = told
+            {
+                shared
+                    .close_window(scope, self.kind == ACTION, wait.min(MAX_BLOCK))
+                    .await;
+            }
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = (status, headers, permit);
     }
 
     /// Learns from a response, while its permit is still held.

@@ -20,6 +20,8 @@ mod fields;
 pub(crate) mod limiter;
 mod macros;
 mod pagination;
+#[cfg(feature = "redis")]
+pub(crate) mod shared;
 mod telemetry;
 mod transport;
 

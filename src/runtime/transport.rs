@@ -183,11 +183,16 @@ impl Context<'_> {
                 trace.response(self.operation, received.status, &received.verdict);
                 if let (Some(admission), Some(permit)) = (&self.admission, &permit) {
                     admission.observe(&received.headers, permit);
+                    admission
+                        .share(received.status, &received.headers, permit)
+                        .await;
                 }
             }
             Err(e) => trace.failure(self.operation, e),
         }
-        drop(permit);
+        if let Some(permit) = permit {
+            permit.finish().await;
+        }
         sent.map_err(classify_error)
     }
 }
