@@ -11,6 +11,7 @@ export CARGO_TERM_COLOR=never
 if [ "${1:-}" = "--smoke" ]; then
   cargo bench -q --bench call -- --test
   cargo bench -q --bench throughput -- --test
+  cargo bench -q --features redis --bench shared_limiter -- --test
   cargo bench -q -p kombo-codegen --features report --bench generate -- --test
   exit 0
 fi
@@ -157,6 +158,9 @@ done
 c_bare=$(median < "$work/c_bare"); c_kombo=$(median < "$work/c_kombo"); c_nocodegen=$(median < "$work/c_nocodegen")
 n_bare=$(noop "$bare"); n_kombo=$(noop . -p kombo); n_app=$(noop "$app")
 
+# The shared limiter (Redis) against the in-process one, same run.
+shared=$(cargo bench -q --features redis --bench shared_limiter 2>/dev/null | grep '^shared limiter:' || echo "shared limiter: not measured")
+
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs)
 cat > "$out" <<MD
 # Benchmarks
@@ -199,5 +203,11 @@ peak memory of the largest process (rustc, or rustdoc for the doc column).
 |---|---|---|---|---|
 $(tags_row subset16.yaml "16-op subset")
 $(tags_row synthetic128.json "128-op synthetic")
+
+### The shared limiter (feature \`redis\`)
+
+\`cargo bench --features redis --bench shared_limiter\` (relink calls, in-process
+limiter vs shared through a loopback redis-server; medians of the runs):
+$shared
 MD
 echo "wrote $out (merge the measured table into BENCHMARKS.md)"

@@ -516,3 +516,34 @@ fn a_bad_redis_url_is_a_configuration_error() {
         "{e:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_call_renews_its_lease() {
+    let redis = RedisServer::start();
+    let server = stand_in(Behaviour {
+        hold: Duration::ZERO,
+        held: Some("x:long"),
+        close_window: None,
+    })
+    .await;
+    // A lease of 300 ms, a call held three times as long.
+    let limits = shared(&redis.url(), Duration::from_millis(300));
+    let kombo = client_at(&server.base_url, limits, RetryPolicy::disabled()).integration("x:long");
+    let call = {
+        let kombo = kombo.clone();
+        tokio::spawn(async move { create_absence(&kombo).await })
+    };
+    let sent = async {
+        while server.seen.in_flight("x:long") < 1 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), sent)
+        .await
+        .expect("the call is in flight");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(leases(&redis, "x:long").await, 1, "renewed, not expired");
+    server.release.send(true).unwrap();
+    call.await.unwrap().unwrap();
+    assert_eq!(leases(&redis, "x:long").await, 0);
+}

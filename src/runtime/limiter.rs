@@ -131,6 +131,16 @@ impl<'a> Permit<'a> {
         }
     }
 
+    /// Runs `attempt` under this permit (a slot held in Redis is renewed
+    /// while it runs).
+    pub(crate) async fn hold<F: std::future::Future>(&self, attempt: F) -> F::Output {
+        #[cfg(feature = "redis")]
+        if let Some(lease) = &self.lease {
+            return lease.hold(attempt).await;
+        }
+        attempt.await
+    }
+
     /// Frees the slot once the answer is in: a slot held in Redis is
     /// released before the call returns (dropping does it too, later).
     #[cfg(feature = "redis")]

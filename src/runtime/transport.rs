@@ -175,9 +175,11 @@ impl Context<'_> {
             None => None,
         };
         let trace = telemetry::attempt(self.operation, request.url(), n);
-        let sent = send_once(self.client, request)
-            .instrument(trace.span.clone())
-            .await;
+        let send = send_once(self.client, request).instrument(trace.span.clone());
+        let sent = match &permit {
+            Some(permit) => permit.hold(send).await,
+            None => send.await,
+        };
         match &sent {
             Ok(received) => {
                 trace.response(self.operation, received.status, &received.verdict);

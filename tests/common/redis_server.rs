@@ -47,11 +47,6 @@ impl RedisServer {
         format!("redis://127.0.0.1:{}/0", self.port)
     }
 
-    /// The process id (to kill it from a test).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Stops it at once (SIGKILL), as a crash would.
     pub fn kill(&mut self) {
         let _ = self.child.kill();

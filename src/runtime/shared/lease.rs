@@ -1,9 +1,11 @@
 //! A slot held in Redis by one attempt of an action call: renewed while the
-//! attempt runs, released when its answer is in — before the call returns,
+//! attempt runs (by the attempt's own future: no task per call), released
+//! when its answer is in — before the call returns,
 //! so a worker that exits after its calls leaves no slot behind — and also
 //! when the call is cancelled or its future dropped (from a spawned task; if
 //! no Tokio runtime is left to run it, the lease expires on its own).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -14,11 +16,11 @@ pub(crate) struct Lease {
     limiter: Arc<SharedLimiter>,
     slots: String,
     limit: String,
+    /// Empty once released.
     token: String,
     /// The `Concurrency-Limit` Kombo answered this attempt with (0: none),
     /// kept in Redis when the slot is released.
     learned: AtomicU64,
-    renewer: Option<tokio::task::AbortHandle>,
 }
 
 impl Lease {
@@ -28,29 +30,37 @@ impl Lease {
         limit: String,
         token: String,
     ) -> Self {
-        // A long attempt keeps its slot: renewed well before it expires.
-        let renewer = tokio::runtime::Handle::try_current().ok().map(|runtime| {
-            let (limiter, slots, token) = (Arc::clone(limiter), slots.clone(), token.clone());
-            runtime
-                .spawn(async move {
-                    loop {
-                        tokio::time::sleep(limiter.lease / 3).await;
-                        let mut invocation = limiter.scripts.renew.key(&slots);
-                        invocation.arg(&token).arg(millis(limiter.lease));
-                        if limiter.run::<u8>(&invocation).await != Some(1) {
-                            break;
-                        }
-                    }
-                })
-                .abort_handle()
-        });
         Lease {
             limiter: Arc::clone(limiter),
             slots,
             limit,
             token,
             learned: AtomicU64::new(0),
-            renewer,
+        }
+    }
+
+    /// Runs `attempt` while holding the slot: an attempt still running a
+    /// third of a lease later renews it, and again every third, so a long
+    /// call keeps its slot while a short one costs no renewal.
+    pub(crate) async fn hold<F: Future>(&self, attempt: F) -> F::Output {
+        let attempt = std::pin::pin!(attempt);
+        let renew = std::pin::pin!(self.renew_while_held());
+        match futures_util::future::select(attempt, renew).await {
+            futures_util::future::Either::Left((output, _)) => output,
+            futures_util::future::Either::Right((never, _)) => match never {},
+        }
+    }
+
+    /// Renews the lease every third of it, for as long as it is polled.
+    async fn renew_while_held(&self) -> std::convert::Infallible {
+        loop {
+            tokio::time::sleep(self.limiter.lease / 3).await;
+            let mut invocation = self.limiter.scripts.renew.key(&self.slots);
+            invocation.arg(&self.token).arg(millis(self.limiter.lease));
+            if self.limiter.run::<u8>(&invocation).await != Some(1) {
+                // Gone (expired, or Redis is down): the attempt goes on.
+                std::future::pending::<()>().await;
+            }
         }
     }
 
@@ -61,9 +71,6 @@ impl Lease {
 
     /// Frees the slot now, keeping the limit Kombo stated.
     pub(crate) async fn release(mut self) {
-        if let Some(renewer) = self.renewer.take() {
-            renewer.abort();
-        }
         let token = std::mem::take(&mut self.token);
         release(
             &self.limiter,
@@ -89,9 +96,6 @@ async fn release(limiter: &SharedLimiter, slots: &str, limit: &str, token: &str,
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(renewer) = self.renewer.take() {
-            renewer.abort();
-        }
         // Released already, or no runtime left to release it.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use redis::aio::ConnectionManager;
 use redis::{Client, Script};
-use tokio::sync::{Mutex as AsyncMutex, Notify};
+use tokio::sync::{Notify, OnceCell};
 
 use crate::Error;
 use crate::limits::RedisSettings;
@@ -59,7 +59,8 @@ pub(crate) struct SharedLimiter {
     lease: Duration,
     /// Action calls in flight before Kombo has stated its limit.
     default_limit: usize,
-    connection: AsyncMutex<Option<ConnectionManager>>,
+    /// Made on first use; a failed attempt leaves it empty for the next.
+    connection: OnceCell<ConnectionManager>,
     scripts: Scripts,
     /// When the current outage began (ms since `epoch`, plus one; 0: none),
     /// and when Redis is tried again.
@@ -95,11 +96,14 @@ impl SharedLimiter {
         default_limit: usize,
     ) -> Arc<Self> {
         let lease = settings.lease.unwrap_or(request_timeout.saturating_mul(2));
-        let connection = settings.connection.clone();
+        let connection = match settings.connection.clone() {
+            Some(handed_over) => OnceCell::new_with(Some(handed_over)),
+            None => OnceCell::new(),
+        };
         Arc::new(SharedLimiter {
             lease: lease.max(Duration::from_millis(100)),
             default_limit: default_limit.max(1),
-            connection: AsyncMutex::new(connection),
+            connection,
             scripts: Scripts {
                 acquire: Script::new(include_str!("acquire.lua")),
                 renew: Script::new(include_str!("renew.lua")),
@@ -287,26 +291,25 @@ impl SharedLimiter {
     /// The connection, made on first use (the builder stays synchronous and
     /// a Redis that is down when the client is built is not an error).
     async fn connection(&self) -> Result<ConnectionManager, String> {
-        let mut slot = self.connection.lock().await;
-        if let Some(connection) = slot.as_ref() {
-            return Ok(connection.clone());
-        }
-        let url = self
-            .settings
-            .url
-            .as_deref()
-            .ok_or("no Redis URL and no connection")?;
-        let client = Client::open(url).map_err(|e| e.to_string())?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(self.settings.timeout))
-            .set_response_timeout(Some(self.settings.timeout))
-            .set_number_of_retries(1);
-        let connection = client
-            .get_connection_manager_with_config(config)
+        self.connection
+            .get_or_try_init(|| async {
+                let url = self
+                    .settings
+                    .url
+                    .as_deref()
+                    .ok_or("no Redis URL and no connection")?;
+                let client = Client::open(url).map_err(|e| e.to_string())?;
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(self.settings.timeout))
+                    .set_response_timeout(Some(self.settings.timeout))
+                    .set_number_of_retries(1);
+                client
+                    .get_connection_manager_with_config(config)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
             .await
-            .map_err(|e| e.to_string())?;
-        *slot = Some(connection.clone());
-        Ok(connection)
+            .cloned()
     }
 }
 
