@@ -287,16 +287,16 @@ Embed this the same way you would [embed the connect link](/connect/embedded-flo
         pub type Language = types::PostIntegrationsIntegrationIdRelinkRequestBodyLanguage;
         /// `types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType`
         pub type LinkType = types::PostIntegrationsIntegrationIdRelinkRequestBodyLinkType;
-        /// The operation's static facts, handed to the runtime by `send()`.
-        pub(crate) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            id: "create_reconnection_link",
-            spec_id: "PostIntegrationsIntegrationIdRelink",
-            tag: "general",
-            method: "POST",
-            path: "/integrations/{integration_id}/relink",
-            scoped_headers: &[],
-            request_content_type: ::std::option::Option::None,
-        };
+        /// The facts of `POST /integrations/{integration_id}/relink`: `kombo::mock` names the operation by them.
+        pub const OPERATION: crate::Operation = crate::Operation::new(
+            "create_reconnection_link",
+            "PostIntegrationsIntegrationIdRelink",
+            "general",
+            "POST",
+            "/integrations/{integration_id}/relink",
+            &[],
+            ::std::option::Option::None,
+        );
         /// The request: set parameters and body fields, then `send()`.
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]

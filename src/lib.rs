@@ -84,7 +84,7 @@ pub use limits::Limits;
 pub use rate_limit::{RateLimit, retry_after};
 pub use response::Response;
 pub use retry::RetryPolicy;
-pub use runtime::CallOptions;
+pub use runtime::{CallOptions, Operation, ScopedHeader};
 
 /// What code generated into another crate (a client of another spec on this
 /// runtime) refers to, and what the fuzz targets call (`classify_response`).

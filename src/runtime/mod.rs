@@ -41,9 +41,16 @@ pub use url::Url;
 /// policy, generated from `kombo-codegen`'s one table.
 pub(crate) use crate::generated::INTEGRATION_HEADER;
 
-/// One operation's static facts: a `const` in its generated module, handed
-/// to [`Call::new`] by the builder's `send()`.
-#[derive(Debug)]
+/// One operation's static facts: `kombo::<tag>::<operation>::OPERATION`,
+/// handed to the runtime by the builder's `send()`. Tests name an operation
+/// by it (the mock's canned answers and faults).
+///
+/// ```
+/// let op = &kombo::general::create_reconnection_link::OPERATION;
+/// assert_eq!((op.method, op.path), ("POST", "/integrations/{integration_id}/relink"));
+/// ```
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// Method name (`create_reconnection_link`).
     pub id: &'static str,
@@ -61,13 +68,47 @@ pub struct Operation {
     pub request_content_type: Option<&'static str>,
 }
 
+impl Operation {
+    /// The facts generated code writes (not a stable constructor: its
+    /// arguments follow the generator).
+    #[doc(hidden)]
+    pub const fn new(
+        id: &'static str,
+        spec_id: &'static str,
+        tag: &'static str,
+        method: &'static str,
+        path: &'static str,
+        scoped_headers: &'static [ScopedHeader],
+        request_content_type: Option<&'static str>,
+    ) -> Self {
+        Operation {
+            id,
+            spec_id,
+            tag,
+            method,
+            path,
+            scoped_headers,
+            request_content_type,
+        }
+    }
+}
+
 /// A header a scoped client supplies (`X-Integration-Id`).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ScopedHeader {
     /// Header name as the spec writes it.
     pub name: &'static str,
     /// Whether the operation requires it.
     pub required: bool,
+}
+
+impl ScopedHeader {
+    /// The fact generated code writes.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str, required: bool) -> Self {
+        ScopedHeader { name, required }
+    }
 }
 
 /// Where a client's API key comes from.

@@ -3,8 +3,6 @@
 #![allow(dead_code, unused_imports)]
 
 mod logs;
-pub mod redis_server;
-pub mod stand_in;
 
 pub use logs::{capture_logs, text};
 

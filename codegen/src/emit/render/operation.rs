@@ -71,31 +71,36 @@ fn aliases(plan: &Plan<'_>) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The operation's static facts, handed to the runtime by `send()`.
+/// The operation's static facts, handed to the runtime by `send()`; public,
+/// so a test names the operation by it (the mock's controls).
 fn facts(ctx: &Ctx<'_>, plan: &Plan<'_>) -> TokenStream {
-    let rt = &ctx.rt;
+    let (rt, krate) = (&ctx.rt, &ctx.krate);
     let op = plan.op;
     let (id, spec_id, tag) = (&op.method, &op.operation_id, &plan.tag);
     let (method, path) = (&op.http_method, &op.path);
     let scoped = plan.scoped.iter().map(|s| {
         let (name, required) = (&s.name, s.required);
-        quote!(#rt::ScopedHeader { name: #name, required: #required })
+        quote!(#rt::ScopedHeader::new(#name, #required))
     });
     let content_type = match &op.body {
         Some(Body::Raw { content_type }) => quote!(::std::option::Option::Some(#content_type)),
         _ => quote!(::std::option::Option::None),
     };
+    let doc = format!(
+        " The facts of `{} {}`: `kombo::mock` names the operation by them.",
+        op.http_method, op.path
+    );
     quote! {
-        /// The operation's static facts, handed to the runtime by `send()`.
-        pub(crate) const OPERATION: #rt::Operation = #rt::Operation {
-            id: #id,
-            spec_id: #spec_id,
-            tag: #tag,
-            method: #method,
-            path: #path,
-            scoped_headers: &[#(#scoped),*],
-            request_content_type: #content_type,
-        };
+        #[doc = #doc]
+        pub const OPERATION: #krate::Operation = #krate::Operation::new(
+            #id,
+            #spec_id,
+            #tag,
+            #method,
+            #path,
+            &[#(#scoped),*],
+            #content_type,
+        );
     }
 }
 
