@@ -62,11 +62,7 @@ async fn parallel(kombo: &Kombo, calls: usize) -> f64 {
 
 /// Script calls Redis has run so far.
 async fn script_calls(redis: &redis_server::RedisServer) -> u64 {
-    let mut connection = redis::Client::open(redis.url())
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut connection = redis.connection().await;
     let info: String = redis::cmd("INFO")
         .arg("commandstats")
         .query_async(&mut connection)

@@ -1,5 +1,6 @@
 //! A real `redis-server` on a free 127.0.0.1 port for the shared limiter's
-//! tests, stopped when dropped. It must be installed (`scripts/test.sh`
+//! tests and benchmark (`fixtures/tests/`, `benches/shared_limiter.rs`),
+//! stopped when dropped. It must be installed (`scripts/test.sh`
 //! installs Debian's `redis-server` when it is missing): a test that needs it
 //! fails naming it rather than skipping.
 
@@ -45,6 +46,15 @@ impl RedisServer {
     /// `redis://127.0.0.1:<port>/0`
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// A connection, for reading what the limiter wrote.
+    pub async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url())
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap()
     }
 
     /// Stops it at once (SIGKILL), as a crash would.

@@ -123,6 +123,19 @@ impl SharedLimiter {
         format!("{}:{{{scope}}}:{part}", self.settings.prefix)
     }
 
+    /// The rate-limit window of one kind of call (reads and actions are
+    /// limited apart).
+    fn window_key(&self, scope: &str, action: bool) -> String {
+        self.key(
+            scope,
+            if action {
+                "window:action"
+            } else {
+                "window:read"
+            },
+        )
+    }
+
     /// Admits one attempt under the shared limits, waiting within the call's
     /// budget (from `started`): an action call takes a slot, a read only
     /// checks the window. Past the budget, the typed error, nothing sent.
@@ -137,14 +150,7 @@ impl SharedLimiter {
             return Ok(Acquired::Unavailable);
         }
         let token = format!("{:x}-{:016x}", std::process::id(), fastrand::u64(..));
-        let window = self.key(
-            scope,
-            if action {
-                "window:action"
-            } else {
-                "window:read"
-            },
-        );
+        let window = self.window_key(scope, action);
         let (slots, limit) = (self.key(scope, "slots"), self.key(scope, "limit"));
         let mut pause = Duration::from_millis(5);
         let mut queued: Option<Instant> = None;
@@ -210,14 +216,7 @@ impl SharedLimiter {
         if !self.available() {
             return;
         }
-        let window = self.key(
-            scope,
-            if action {
-                "window:action"
-            } else {
-                "window:read"
-            },
-        );
+        let window = self.window_key(scope, action);
         let mut invocation = self.scripts.close_window.key(&window);
         invocation.arg(millis(wait).max(1));
         self.run::<u8>(&invocation).await;

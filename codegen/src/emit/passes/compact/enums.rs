@@ -321,19 +321,14 @@ mod tests {
         file.items
     }
 
+    /// typify's derives, with serde's paths under `serde` (`::serde`, or a
+    /// spelling without the leading colons).
+    fn derives_with(serde: TokenStream) -> TokenStream {
+        quote!(#serde::Deserialize, #serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)
+    }
+
     fn typify_derives() -> TokenStream {
-        quote!(
-            ::serde::Deserialize,
-            ::serde::Serialize,
-            Clone,
-            Copy,
-            Debug,
-            Eq,
-            Hash,
-            Ord,
-            PartialEq,
-            PartialOrd
-        )
+        derives_with(quote!(::serde))
     }
 
     fn typify_items() -> Vec<Item> {
@@ -392,18 +387,7 @@ mod tests {
     fn serde_derives_spelled_without_leading_colons_are_still_found() {
         let mut items = items_with(
             quote!(Self::On => f.write_str("on"),),
-            quote!(
-                serde::Deserialize,
-                serde::Serialize,
-                Clone,
-                Copy,
-                Debug,
-                Eq,
-                Hash,
-                Ord,
-                PartialEq,
-                PartialOrd
-            ),
+            derives_with(quote!(serde)),
         );
         compact(&mut items, &[]).unwrap();
         let Item::Enum(e) = &items[0] else { panic!() };
