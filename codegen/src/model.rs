@@ -102,6 +102,12 @@ pub struct Operation {
 pub struct Pagination {
     /// The query parameter the cursor is sent back in (`cursor`).
     pub cursor: String,
+    /// The property path, from the 200 response's root, of the next cursor
+    /// (`data`, `next`).
+    pub next: Vec<String>,
+    /// The property path, from the 200 response's root, of the page's items
+    /// (`data`, `results`).
+    pub results: Vec<String>,
 }
 
 /// The component keys the emit stage gives an operation's types: its
@@ -371,6 +377,8 @@ pub fn template_names(path: &str) -> Vec<&str> {
 /// types of what is decided here.
 fn pagination(doc: &Value, at: &OperationAt) -> Option<Pagination> {
     const CURSOR: &str = "cursor";
+    const NEXT: [&str; 2] = ["data", "next"];
+    const RESULTS: [&str; 2] = ["data", "results"];
     let has_cursor = parameters(doc, at).iter().any(|p| {
         p.get("in").and_then(Value::as_str) == Some("query")
             && p.get("name").and_then(Value::as_str) == Some(CURSOR)
@@ -379,15 +387,22 @@ fn pagination(doc: &Value, at: &OperationAt) -> Option<Pagination> {
         .pointer(&format!("{}/responses/200", at.pointer))
         .map(|r| resolve(doc, r))
         .and_then(|r| r.pointer("/content/application~1json/schema"))?;
-    let data = property(doc, ok, "data");
-    let next = data.and_then(|d| property(doc, d, "next"));
-    let results = data.and_then(|d| property(doc, d, "results"));
-    let follows = has_cursor
-        && next.is_some_and(|n| n.get("type") == Some(&Value::from("string")))
-        && results.is_some_and(|r| r.get("type") == Some(&Value::from("array")));
+    let of_type = |path: &[&str], ty: &str| {
+        property_at(doc, ok, path).is_some_and(|s| s.get("type") == Some(&Value::from(ty)))
+    };
+    let follows = has_cursor && of_type(&NEXT, "string") && of_type(&RESULTS, "array");
+    let owned = |path: &[&str]| path.iter().map(|s| (*s).to_owned()).collect();
     follows.then(|| Pagination {
         cursor: CURSOR.to_owned(),
+        next: owned(&NEXT),
+        results: owned(&RESULTS),
     })
+}
+
+/// The schema at a property path, through `$ref`s and `allOf`s.
+fn property_at<'a>(doc: &'a Value, schema: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter()
+        .try_fold(schema, |schema, name| property(doc, schema, name))
 }
 
 fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
@@ -441,7 +456,9 @@ mod tests {
         assert_eq!(
             pagination_of(&doc(cursor(), page())),
             Some(Pagination {
-                cursor: "cursor".into()
+                cursor: "cursor".into(),
+                next: vec!["data".into(), "next".into()],
+                results: vec!["data".into(), "results".into()],
             }),
             "a cursor parameter, data.next and data.results (behind a $ref)"
         );
@@ -453,6 +470,25 @@ mod tests {
         assert_eq!(pagination_of(&doc(cursor(), no_results)), None);
         let results_not_a_list = json!({"next": {"type": "string"}, "results": {"type": "object"}});
         assert_eq!(pagination_of(&doc(cursor(), results_not_a_list)), None);
+        let next_not_a_string = json!({"next": {"type": "integer"}, "results": {"type": "array"}});
+        assert_eq!(pagination_of(&doc(cursor(), next_not_a_string)), None);
+        let mut no_json_200 = doc(cursor(), page());
+        no_json_200["paths"]["/items"]["get"]["responses"] = json!({"200": {}});
+        assert_eq!(pagination_of(&no_json_200), None);
+    }
+
+    #[test]
+    fn the_cursor_pattern_is_found_through_all_of() {
+        let mut d = doc(cursor(), json!({}));
+        d["components"]["schemas"]["Page"] = json!({"allOf": [
+            {"type": "object", "properties": {"next": {"type": "string"}}},
+            {"type": "object", "properties": {"results": {"type": "array", "items": {}}}}
+        ]});
+        let found = pagination_of(&d).expect("the pattern split over allOf branches");
+        assert_eq!(
+            (found.next.join("."), found.results.join(".")),
+            ("data.next".to_owned(), "data.results".to_owned())
+        );
     }
 
     #[test]
