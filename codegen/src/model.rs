@@ -8,6 +8,10 @@ use crate::error::{CodegenError, push_pointer};
 use crate::scope::SCOPED_HEADERS_EXTENSION;
 use crate::walk::{OperationAt, operations, parameters, resolve, schema_ref_name};
 
+mod pagination;
+
+pub use pagination::Pagination;
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -93,21 +97,6 @@ pub struct Operation {
     pub scoped: Vec<Scoped>,
     /// Kombo's cursor pattern, when the operation follows it.
     pub pagination: Option<Pagination>,
-}
-
-/// Kombo's cursor pattern: a query parameter takes the cursor, the 200
-/// response's `data.next` (string or null) gives the next one and
-/// `data.results` (an array) the items.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pagination {
-    /// The query parameter the cursor is sent back in (`cursor`).
-    pub cursor: String,
-    /// The property path, from the 200 response's root, of the next cursor
-    /// (`data`, `next`).
-    pub next: Vec<String>,
-    /// The property path, from the 200 response's root, of the page's items
-    /// (`data`, `results`).
-    pub results: Vec<String>,
 }
 
 /// The component keys the emit stage gives an operation's types: its
@@ -198,7 +187,7 @@ fn operation(doc: &Value, at: &OperationAt) -> Result<Operation, CodegenError> {
         summary: text(op, "summary"),
         description: text(op, "description"),
         deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-        pagination: pagination(doc, at),
+        pagination: pagination::of(doc, at),
         method: crate::name::keyword_safe(&method),
         operation_id,
         params,
@@ -369,56 +358,6 @@ pub fn template_names(path: &str) -> Vec<&str> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
         .collect()
-}
-
-/// Kombo's cursor pattern: a `cursor` query parameter, and a 200 response
-/// whose `data` holds `next` (string or null) and `results` (an array). The
-/// one place that decides it: the renderer asks the type space only for the
-/// types of what is decided here.
-fn pagination(doc: &Value, at: &OperationAt) -> Option<Pagination> {
-    const CURSOR: &str = "cursor";
-    const NEXT: [&str; 2] = ["data", "next"];
-    const RESULTS: [&str; 2] = ["data", "results"];
-    let has_cursor = parameters(doc, at).iter().any(|p| {
-        p.get("in").and_then(Value::as_str) == Some("query")
-            && p.get("name").and_then(Value::as_str) == Some(CURSOR)
-    });
-    let ok = doc
-        .pointer(&format!("{}/responses/200", at.pointer))
-        .map(|r| resolve(doc, r))
-        .and_then(|r| r.pointer("/content/application~1json/schema"))?;
-    let of_type = |path: &[&str], ty: &str| {
-        property_at(doc, ok, path).is_some_and(|s| s.get("type") == Some(&Value::from(ty)))
-    };
-    let follows = has_cursor && of_type(&NEXT, "string") && of_type(&RESULTS, "array");
-    let owned = |path: &[&str]| path.iter().map(|s| (*s).to_owned()).collect();
-    follows.then(|| Pagination {
-        cursor: CURSOR.to_owned(),
-        next: owned(&NEXT),
-        results: owned(&RESULTS),
-    })
-}
-
-/// The schema at a property path, through `$ref`s and `allOf`s.
-fn property_at<'a>(doc: &'a Value, schema: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(schema, |schema, name| property(doc, schema, name))
-}
-
-fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
-    let schema = resolve(doc, schema);
-    let direct = schema
-        .get("properties")
-        .and_then(|p| p.get(name))
-        .map(|s| resolve(doc, s));
-    direct.or_else(|| {
-        schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find_map(|branch| property(doc, branch, name))
-    })
 }
 
 #[cfg(test)]
