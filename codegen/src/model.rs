@@ -8,6 +8,10 @@ use crate::error::{CodegenError, push_pointer};
 use crate::scope::SCOPED_HEADERS_EXTENSION;
 use crate::walk::{OperationAt, operations, parameters, resolve, schema_ref_name};
 
+mod pagination;
+
+pub use pagination::Pagination;
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -93,15 +97,6 @@ pub struct Operation {
     pub scoped: Vec<Scoped>,
     /// Kombo's cursor pattern, when the operation follows it.
     pub pagination: Option<Pagination>,
-}
-
-/// Kombo's cursor pattern: a query parameter takes the cursor, the 200
-/// response's `data.next` (string or null) gives the next one and
-/// `data.results` (an array) the items.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pagination {
-    /// The query parameter the cursor is sent back in (`cursor`).
-    pub cursor: String,
 }
 
 /// The component keys the emit stage gives an operation's types: its
@@ -192,7 +187,7 @@ fn operation(doc: &Value, at: &OperationAt) -> Result<Operation, CodegenError> {
         summary: text(op, "summary"),
         description: text(op, "description"),
         deprecated: op.get("deprecated").and_then(Value::as_bool) == Some(true),
-        pagination: pagination(doc, at),
+        pagination: pagination::of(doc, at),
         method: crate::name::keyword_safe(&method),
         operation_id,
         params,
@@ -365,47 +360,6 @@ pub fn template_names(path: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Kombo's cursor pattern: a `cursor` query parameter, and a 200 response
-/// whose `data` holds `next` (string or null) and `results` (an array). The
-/// one place that decides it: the renderer asks the type space only for the
-/// types of what is decided here.
-fn pagination(doc: &Value, at: &OperationAt) -> Option<Pagination> {
-    const CURSOR: &str = "cursor";
-    let has_cursor = parameters(doc, at).iter().any(|p| {
-        p.get("in").and_then(Value::as_str) == Some("query")
-            && p.get("name").and_then(Value::as_str) == Some(CURSOR)
-    });
-    let ok = doc
-        .pointer(&format!("{}/responses/200", at.pointer))
-        .map(|r| resolve(doc, r))
-        .and_then(|r| r.pointer("/content/application~1json/schema"))?;
-    let data = property(doc, ok, "data");
-    let next = data.and_then(|d| property(doc, d, "next"));
-    let results = data.and_then(|d| property(doc, d, "results"));
-    let follows = has_cursor
-        && next.is_some_and(|n| n.get("type") == Some(&Value::from("string")))
-        && results.is_some_and(|r| r.get("type") == Some(&Value::from("array")));
-    follows.then(|| Pagination {
-        cursor: CURSOR.to_owned(),
-    })
-}
-
-fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
-    let schema = resolve(doc, schema);
-    let direct = schema
-        .get("properties")
-        .and_then(|p| p.get(name))
-        .map(|s| resolve(doc, s));
-    direct.or_else(|| {
-        schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find_map(|branch| property(doc, branch, name))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -441,7 +395,9 @@ mod tests {
         assert_eq!(
             pagination_of(&doc(cursor(), page())),
             Some(Pagination {
-                cursor: "cursor".into()
+                cursor: "cursor".into(),
+                next: vec!["data".into(), "next".into()],
+                results: vec!["data".into(), "results".into()],
             }),
             "a cursor parameter, data.next and data.results (behind a $ref)"
         );
@@ -453,6 +409,25 @@ mod tests {
         assert_eq!(pagination_of(&doc(cursor(), no_results)), None);
         let results_not_a_list = json!({"next": {"type": "string"}, "results": {"type": "object"}});
         assert_eq!(pagination_of(&doc(cursor(), results_not_a_list)), None);
+        let next_not_a_string = json!({"next": {"type": "integer"}, "results": {"type": "array"}});
+        assert_eq!(pagination_of(&doc(cursor(), next_not_a_string)), None);
+        let mut no_json_200 = doc(cursor(), page());
+        no_json_200["paths"]["/items"]["get"]["responses"] = json!({"200": {}});
+        assert_eq!(pagination_of(&no_json_200), None);
+    }
+
+    #[test]
+    fn the_cursor_pattern_is_found_through_all_of() {
+        let mut d = doc(cursor(), json!({}));
+        d["components"]["schemas"]["Page"] = json!({"allOf": [
+            {"type": "object", "properties": {"next": {"type": "string"}}},
+            {"type": "object", "properties": {"results": {"type": "array", "items": {}}}}
+        ]});
+        let found = pagination_of(&d).expect("the pattern split over allOf branches");
+        assert_eq!(
+            (found.next.join("."), found.results.join(".")),
+            ("data.next".to_owned(), "data.results".to_owned())
+        );
     }
 
     #[test]

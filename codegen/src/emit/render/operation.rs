@@ -29,7 +29,7 @@ pub(super) fn operation_module(ctx: &Ctx<'_>, op: &Operation) -> Result<TokenStr
     let send = send(ctx, &plan);
     let options = call_options(ctx);
     let (page_methods, page_impl) = match &plan.pages {
-        Some(pages) => pagination::render(ctx, &plan, pages),
+        Some(pages) => pagination::render(ctx, pages),
         None => (quote!(), quote!()),
     };
     Ok(quote! {

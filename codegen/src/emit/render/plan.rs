@@ -66,14 +66,21 @@ pub(super) enum BodyPlan {
     },
 }
 
-/// `pages()` / `stream()`: the types of what the model's cursor pattern
-/// names.
+/// `pages()` / `stream()`: the model's cursor pattern, typed.
 pub(super) struct PagePlan {
-    /// The setter the cursor is sent back through.
+    /// The parameter the cursor is sent back in, as the model names it.
+    pub(super) cursor_wire: String,
+    /// Its setter.
     pub(super) cursor: syn::Ident,
-    pub(super) item_ty: TokenStream,
-    /// Whether `data.next` is an `Option` (else a string, empty at the end).
+    /// A page: the 200 response's type.
+    pub(super) page_ty: TokenStream,
+    /// The fields from a page to its next cursor.
+    pub(super) next: Vec<syn::Ident>,
+    /// Whether the next cursor is an `Option` (else a string, empty at the end).
     pub(super) next_optional: bool,
+    /// The fields from a page to its items.
+    pub(super) results: Vec<syn::Ident>,
+    pub(super) item_ty: TokenStream,
 }
 
 /// One operation, resolved.
@@ -233,10 +240,11 @@ impl<'o> Plan<'o> {
         })
     }
 
-    /// The types of the cursor pattern the model found: `data.next`,
-    /// `data.results` and its items, and the cursor's setter.
+    /// The types along the paths of the cursor pattern the model found
+    /// (`data.next`, `data.results`), and the cursor's setter.
     fn page_plan(&self, ctx: &Ctx<'_>) -> Result<Option<PagePlan>, CodegenError> {
-        let (Some(pagination), Some((response, _))) = (&self.op.pagination, &self.response) else {
+        let (Some(pagination), Some((response, page_ty))) = (&self.op.pagination, &self.response)
+        else {
             return Ok(None);
         };
         let fail = |what: &str| {
@@ -245,37 +253,47 @@ impl<'o> Plan<'o> {
                 format!("paginated operation, but the generated response type has {what}"),
             )
         };
-        let data = ctx
-            .index
-            .field(response, "data")
-            .ok_or_else(|| fail("no `data`"))?;
-        if ctx.index.unwrap_option(&data) != data {
-            return Err(fail("an optional `data`"));
-        }
-        let next = ctx
-            .index
-            .field(&data, "next")
-            .ok_or_else(|| fail("no `data.next`"))?;
-        let results = ctx
-            .index
-            .field(&data, "results")
-            .ok_or_else(|| fail("no `data.results`"))?;
-        let item = ctx
-            .index
-            .vec_item(&results)
-            .ok_or_else(|| fail("a `data.results` that is not a list"))?;
+        let next = field_path(ctx, response, &pagination.next).map_err(|e| fail(&e))?;
+        let results = field_path(ctx, response, &pagination.results).map_err(|e| fail(&e))?;
+        let item = ctx.index.vec_item(&results).ok_or_else(|| {
+            fail(&format!(
+                "a `{}` that is not a list",
+                pagination.results.join(".")
+            ))
+        })?;
         let cursor = self
             .params
             .iter()
             .find(|p| p.wire == pagination.cursor && p.location == Location::Query)
             .map(|p| p.setter.ident.clone())
             .ok_or_else(|| fail(&format!("no `{}` parameter", pagination.cursor)))?;
+        let idents = |path: &[String]| path.iter().map(|f| format_ident!("{}", f)).collect();
         Ok(Some(PagePlan {
+            cursor_wire: pagination.cursor.clone(),
             cursor,
-            item_ty: ctx.index.ident(&item)?,
+            page_ty: page_ty.clone(),
+            next: idents(&pagination.next),
             next_optional: ctx.index.unwrap_option(&next) != next,
+            results: idents(&pagination.results),
+            item_ty: ctx.index.ident(&item)?,
         }))
     }
+}
+
+/// The type at a field path of the model (its properties are fields of the
+/// same name), through required fields; else what is missing or optional.
+fn field_path(ctx: &Ctx<'_>, root: &TypeId, path: &[String]) -> Result<TypeId, String> {
+    let mut id = root.clone();
+    for (depth, name) in path.iter().enumerate() {
+        if depth > 0 && ctx.index.unwrap_option(&id) != id {
+            return Err(format!("an optional `{}`", path[..depth].join(".")));
+        }
+        id = ctx
+            .index
+            .field(&id, name)
+            .ok_or_else(|| format!("no `{}`", path[..=depth].join(".")))?;
+    }
+    Ok(id)
 }
 
 fn param_plan(ctx: &Ctx<'_>, p: &Param, name: &str, ty: TokenStream) -> ParamPlan {
