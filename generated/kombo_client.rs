@@ -447,6 +447,36 @@ This can be useful if you want to update the permissions of an integration, but 
                 self
             }
         }
+        /// Decodes a request of this operation as the client would send it.
+        #[cfg(feature = "mock")]
+        fn mock_validate(
+            request: &crate::mock::Incoming<'_>,
+        ) -> ::std::result::Result<(), crate::mock::Invalid> {
+            request.path::<::std::string::String>("integration_id")?;
+            request
+                .json_body::<
+                    types::PostIntegrationsIntegrationIdRelinkRequestBody,
+                >(true)?;
+            ::std::result::Result::Ok(())
+        }
+        #[cfg(feature = "mock")]
+        fn mock_decodes(
+            body: &[u8],
+        ) -> ::std::result::Result<(), ::std::string::String> {
+            ::serde_json::from_slice::<
+                types::PostIntegrationsIntegrationIdRelinkPositiveResponse,
+            >(body)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+        /// How the mock serves this operation.
+        #[cfg(feature = "mock")]
+        pub(crate) const MOCK: crate::mock::Route = crate::mock::Route {
+            operation: &OPERATION,
+            validate: mock_validate,
+            decodes: ::std::option::Option::Some(mock_decodes),
+            paging: ::std::option::Option::None,
+        };
     }
 }
 impl crate::Kombo {
@@ -535,13 +565,13 @@ impl ::std::default::Default for Region {
         Region::Eu
     }
 }
-/// Every operation, in document order (the mock routes by it).
-#[allow(dead_code)]
-pub(crate) mod operations {
-    pub(crate) const ALL: &[&crate::runtime::Operation] = &[
-        #[cfg(feature = "general")]
-        &super::general::create_reconnection_link::OPERATION,
-    ];
+/// The spec the mock serves: its document and a route per operation.
+#[cfg(feature = "mock")]
+pub(crate) mod mock_routes {
+    pub(crate) const SPEC: crate::mock::MockSpec = crate::mock::MockSpec::new(
+        "{\"paths\":{\"/integrations/{integration_id}/relink\":{\"post\":{\"tags\":[\"General\"],\"operationId\":\"PostIntegrationsIntegrationIdRelink\",\"parameters\":[{\"name\":\"integration_id\",\"in\":\"path\",\"required\":true,\"schema\":{\"$ref\":\"#/components/schemas/PostIntegrationsIntegrationIdRelinkParameterIntegrationId\"},\"examples\":{\"example1\":{\"value\":\"personio:93fCvorjZ2jas7ZekX1V1n5d\"}}}],\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/PostIntegrationsIntegrationIdRelinkRequestBody\"},\"examples\":{\"example1\":{\"value\":{\"language\":\"en\",\"scope_config_id\":\"9Pv6aCFwNDEzPNmwjSsY9SQx\",\"link_type\":\"EMBEDDED\"}}}}}},\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/PostIntegrationsIntegrationIdRelinkPositiveResponse\"}}}},\"default\":{\"$ref\":\"#/components/responses/ErrorResponseGeneral\"}}}}},\"components\":{\"schemas\":{\"PostIntegrationsIntegrationIdRelinkParameterIntegrationId\":{\"type\":\"string\"},\"PostIntegrationsIntegrationIdRelinkRequestBody\":{\"type\":\"object\",\"properties\":{\"language\":{\"type\":[\"string\",\"null\"],\"enum\":[\"en\",\"de\",\"fr\",\"it\",\"es\"],\"default\":\"en\"},\"scope_config_id\":{\"type\":[\"string\",\"null\"]},\"link_type\":{\"type\":\"string\",\"enum\":[\"EMBEDDED\",\"MAGIC_LINK\"],\"default\":\"EMBEDDED\"}}},\"PostIntegrationsIntegrationIdRelinkPositiveResponse\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"const\":\"success\"},\"data\":{\"type\":\"object\",\"properties\":{\"link\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"link\"]}},\"required\":[\"status\",\"data\"]}},\"responses\":{\"ErrorResponseGeneral\":{\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"error\"]},\"error\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"string\",\"null\"],\"enum\":[\"PLATFORM.RATE_LIMIT_EXCEEDED\",\"PLATFORM.CONCURRENCY_LIMIT_EXCEEDED\",\"PLATFORM.INTEGRATION_NOT_FOUND\",\"PLATFORM.INPUT_INVALID\",\"PLATFORM.UNKNOWN_ERROR\",\"PLATFORM.IP_NOT_WHITELISTED\",\"PLATFORM.AUTHENTICATION_INVALID\",\"PLATFORM.TASK_TIMED_OUT\"],\"example\":\"PLATFORM.RATE_LIMIT_EXCEEDED\"},\"title\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":\"string\"},\"log_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"required\":[\"code\",\"title\",\"message\",\"log_url\"]}},\"required\":[\"status\",\"error\"]},\"examples\":{\"Error Response\":{\"value\":{\"status\":\"error\",\"error\":{\"code\":\"INTEGRATION.MODEL_NOT_AVAILABLE\",\"title\":\"This data model isn't supported for the selected integration.\",\"message\":\"The \\\"employees\\\" model is not yet available for Greenhouse. Please reach out to Kombo if you need this functionality.\",\"log_url\":\"https://app.kombo.dev/my-prod/logs?interactionId=123456\"}}},\"Minimal Error Response\":{\"value\":{\"status\":\"error\",\"error\":{\"code\":null,\"title\":null,\"message\":\"The message is always in the response.\",\"log_url\":null}}}}}}}},\"securitySchemes\":{\"ApiKey\":{\"type\":\"http\",\"scheme\":\"bearer\"}}}}",
+        &[#[cfg(feature = "general")] &super::general::create_reconnection_link::MOCK],
+    );
 }
 /// Kombo webhooks: check a delivery's `X-Kombo-Signature` ([`verify`]),
 /// then decode its body — as `Event` (one variant per webhook of the

@@ -53,6 +53,13 @@ pub(crate) const RELINK: &[(Exit, &str)] = &[
     ),
 ];
 
+/// What each code means for `kombo mock`.
+pub(crate) const MOCK: &[(Exit, &str)] = &[
+    (Exit::Success, "stopped by Ctrl-C or SIGTERM after serving"),
+    (Exit::Usage, "usage error"),
+    (Exit::Transport, "the port cannot be bound"),
+];
+
 /// What each code means for `kombo webhook verify`.
 pub(crate) const WEBHOOK: &[(Exit, &str)] = &[
     (

@@ -44,6 +44,33 @@ enum Command {
     /// Webhooks Kombo sends to your application.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Serve a mock Kombo on 127.0.0.1 until interrupted (Ctrl-C): every
+    /// operation of the spec, validated and answered as the spec says, for
+    /// tests in other languages and front-end work.
+    #[command(after_help = mock_help())]
+    Mock(MockArgs),
+}
+
+#[derive(clap::Args)]
+struct MockArgs {
+    /// The port to listen on (0: any free one; the URL is printed).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Seed of the values built from the response schemas (same seed, same answers).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+/// How to call the mock, and its exit codes.
+fn mock_help() -> String {
+    format!(
+        "The mock accepts the bearer key {key} (Authorization: Bearer {key}).
+Its base URL (http://127.0.0.1:<port>/v1) is printed on the first line of stdout.
+
+{}",
+        exit::help(exit::MOCK),
+        key = MockServer::API_KEY
+    )
 }
 
 /// The environment and exit codes of `kombo webhook verify`.
@@ -218,6 +245,34 @@ async fn relink(args: RelinkArgs) -> Result<String, Failure> {
     }
 }
 
+/// Serves the mock until Ctrl-C (or SIGTERM); prints its base URL first.
+async fn serve_mock(args: MockArgs) -> Result<String, Failure> {
+    use std::io::Write;
+    let server = MockServer::builder()
+        .port(args.port)
+        .seed(args.seed)
+        .start()
+        .await
+        .map_err(|e| {
+            Failure::new(
+                Exit::Transport,
+                format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+            )
+        })?;
+    println!("{}", server.base_url());
+    let _ = std::io::stdout().flush();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| Failure::new(Exit::Transport, format!("cannot wait for signals: {e}")))?;
+    tokio::select! {
+        stopped = tokio::signal::ctrl_c() => {
+            stopped.map_err(|e| Failure::new(Exit::Transport, format!("cannot wait for Ctrl-C: {e}")))?;
+        }
+        _ = terminate.recv() => {}
+    }
+    Ok(format!("served {} requests", server.requests().len()))
+}
+
 /// Environment variable holding the webhook secret.
 const WEBHOOK_SECRET_ENV: &str = "KOMBO_WEBHOOK_SECRET";
 
@@ -253,6 +308,7 @@ fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Relink(args) => runtime.block_on(relink(args)),
+        Command::Mock(args) => runtime.block_on(serve_mock(args)),
         Command::Webhook(WebhookCommand::Verify { signature }) => verify_webhook(&signature),
     };
     match outcome {

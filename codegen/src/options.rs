@@ -157,6 +157,14 @@ impl Options {
         }
     }
 
+    /// The path of the mock's items (`kombo::mock`, feature `mock`).
+    pub(crate) fn mock(&self) -> TokenStream {
+        match self.host {
+            Host::Kombo => quote!(crate::mock),
+            Host::Standalone => quote!(::kombo::mock),
+        }
+    }
+
     /// The path of the hand-written webhook items (`verify`, `RawEvent`, …)
     /// the generated `webhooks` module re-exports.
     pub(crate) fn webhook_delivery(&self) -> TokenStream {

@@ -84,7 +84,7 @@ fn a_build_with_one_tag_generates_only_what_it_reaches() {
     };
     assert_eq!(
         modules(&hris.code),
-        ["types", "hris", "operations", "webhooks"]
+        ["types", "hris", "mock_routes", "webhooks"]
     );
     assert_eq!(modules(&all.code).len(), 4 + all.tags.len() - 1);
     let types = |code: &str| code.matches("pub struct ").count();

@@ -1,15 +1,24 @@
-//! An embedded mock Kombo server for tests and demos (feature `mock`).
+//! A mock Kombo for tests and demos (feature `mock`), serving every
+//! operation of the spec the client is generated from.
 //!
-//! Binds `127.0.0.1` on an ephemeral port. It checks the bearer header (401
-//! `PLATFORM.AUTHENTICATION_INVALID` otherwise), validates request bodies with
-//! the types generated from the vendored spec (400 `PLATFORM.INPUT_INVALID`
-//! naming the field otherwise), answers `create_reconnection_link` with a
-//! schema-valid link, records every request, and injects faults on demand.
+//! It binds `127.0.0.1` and routes each request by the operations' method
+//! and path template (an unknown path is 404, a known path with another
+//! method 405, with Kombo's error envelope). It checks the bearer key (401
+//! `PLATFORM.AUTHENTICATION_INVALID`), validates path, query and header
+//! parameters — `X-Integration-Id` where the operation needs it — and the
+//! body with the very types the client is generated from (400
+//! `PLATFORM.INPUT_INVALID` naming the parameter or field), and answers
+//! with the spec's example, or a value built from the response schema
+//! (deterministic for a seed; formats, enums, unions, nullable values).
+//! Operations with Kombo's cursor pattern page through a set number of
+//! items. A test cans an operation's answer, injects faults and Kombo's
+//! limit headers, and reads the requests it sent.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use kombo::mock::{Fault, MockServer};
+//! use kombo::general::create_reconnection_link::{self as relink, OPERATION};
+//! use kombo::mock::{Canned, Fault, MockServer};
 //!
 //! let server = MockServer::start().await?;
 //! let kombo = kombo::Kombo::builder()
@@ -17,43 +26,56 @@
 //!     .base_url(&server.base_url())
 //!     .retry(kombo::RetryPolicy::disabled())
 //!     .build()?;
-//! server.inject(Fault::ErrorCode { status: 400, code: "INTEGRATION.MODEL_NOT_AVAILABLE".into() });
-//! let k = &kombo;
-//! match k.general().create_reconnection_link().integration_id("personio:1").send().await {
-//!     Ok(r) => println!("{}", r.data.link),
-//!     Err(e) => eprintln!("{:?} {:?}", e.status(), e.code()),
-//! }
-//! assert_eq!(server.requests().len(), 1);
-//! let link = kombo.general().create_reconnection_link().integration_id("personio:1").send().await?;
-//! assert!(link.data.link.starts_with("https://connect.kombo.dev/"));
-//! assert_eq!(server.requests().len(), 2);
+//! let call = || kombo.general().create_reconnection_link().integration_id("personio:1").send();
+//!
+//! // A value built from the response schema:
+//! assert!(call().await?.data.link.starts_with("http"));
+//! // A fault for the next request of this operation:
+//! server.inject_for(&OPERATION, Fault::ErrorCode { status: 404, code: "PLATFORM.INTEGRATION_NOT_FOUND".into() });
+//! assert_eq!(call().await.unwrap_err().status().map(|s| s.as_u16()), Some(404));
+//! // A canned answer, typed:
+//! let mut answer: relink::Response = serde_json::from_value(serde_json::json!({
+//!     "status": "success", "data": {"link": "https://connect.kombo.dev/v1?token=canned"}
+//! }))?;
+//! server.respond(&OPERATION, Canned::ok(&answer)?);
+//! assert_eq!(call().await?.data.link, "https://connect.kombo.dev/v1?token=canned");
+//! assert_eq!(server.requests().len(), 3);
+//! # let _ = &mut answer;
 //! # Ok(()) }
 //! ```
 
-use std::collections::VecDeque;
-use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
+use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-#[allow(dead_code)] // wired in by the operation routes
+mod answer;
+mod example;
+mod refine;
+mod route;
+mod serve;
+mod state;
 mod synth;
 
-use crate::general::create_reconnection_link::{Body as RelinkBody, LinkType};
-use crate::generated::operations;
+#[doc(hidden)]
+pub use example::RequestExample;
+pub use route::MockSpec;
+#[doc(hidden)]
+pub use route::{Decoder, Incoming, Invalid, Route, RoutePaging};
 
-/// A fault to answer the next request with (consumed one per request).
+use state::{State, lock};
+
+use crate::{Operation, RateLimit};
+
+/// A fault to answer a request with (consumed one per request).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -75,6 +97,34 @@ pub enum Fault {
     Delay(Duration),
 }
 
+/// An answer a test sets for an operation, in place of the built one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Canned {
+    status: u16,
+    body: Option<Value>,
+}
+
+impl Canned {
+    /// 200 with `value` — a value of the operation's `Response` type, or
+    /// anything that serializes to the JSON wanted.
+    pub fn ok(value: &impl Serialize) -> Result<Canned, serde_json::Error> {
+        Ok(Canned::json(200, serde_json::to_value(value)?))
+    }
+
+    /// `status` with this JSON body, as it is (the mock does not check it).
+    pub fn json(status: u16, body: Value) -> Canned {
+        Canned {
+            status,
+            body: Some(body),
+        }
+    }
+
+    /// `status` with no body.
+    pub fn empty(status: u16) -> Canned {
+        Canned { status, body: None }
+    }
+}
+
 /// One request the server received (`#[non_exhaustive]`: what is recorded
 /// can grow).
 #[derive(Debug, Clone)]
@@ -90,37 +140,66 @@ pub struct RecordedRequest {
     pub body: Bytes,
 }
 
-#[derive(Default)]
-struct State {
-    requests: Mutex<Vec<RecordedRequest>>,
-    faults: Mutex<VecDeque<Fault>>,
+/// Configures a [`MockServer`]: `MockServer::builder().seed(7).start()`.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    spec: MockSpec,
     api_key: Option<String>,
+    seed: u64,
+    items: usize,
+    page_size: usize,
+    port: u16,
 }
 
-/// A running mock server; stops when dropped.
-pub struct MockServer {
-    addr: SocketAddr,
-    state: Arc<State>,
-    _shutdown: oneshot::Sender<()>,
-}
-
-impl MockServer {
-    /// The key [`MockServer::start`] accepts.
-    pub const API_KEY: &'static str = "mock-api-key";
-
-    /// Starts a server that accepts [`MockServer::API_KEY`].
-    pub async fn start() -> std::io::Result<MockServer> {
-        Self::start_with_key(Some(Self::API_KEY.to_owned())).await
+impl MockServerBuilder {
+    /// Serves another spec's operations: the `MOCK` a crate generating a
+    /// client on kombo's runtime exports (default: kombo's own spec).
+    pub fn spec(mut self, spec: MockSpec) -> Self {
+        self.spec = spec;
+        self
     }
 
-    /// Starts a server that accepts this key, or any non-empty bearer token with `None`.
-    pub async fn start_with_key(api_key: Option<String>) -> std::io::Result<MockServer> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    /// The bearer key accepted (default [`MockServer::API_KEY`]); `None`
+    /// accepts any non-empty one.
+    pub fn api_key(mut self, key: Option<String>) -> Self {
+        self.api_key = key;
+        self
+    }
+
+    /// The seed of the values built from schemas (default 0): the same seed
+    /// gives the same answers.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// How many items a paged operation has (default 3; per operation:
+    /// [`MockServer::paginate`]) and a page holds when the request does not
+    /// say (`page_size`; default 2, so the default items span two pages).
+    pub fn items(mut self, items: usize, page_size: usize) -> Self {
+        self.items = items;
+        self.page_size = page_size.max(1);
+        self
+    }
+
+    /// The 127.0.0.1 port (default: any free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Binds and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(State {
-            api_key,
-            ..State::default()
-        });
+        let state = Arc::new(State::new(
+            self.spec,
+            self.api_key,
+            self.seed,
+            self.items,
+            self.page_size,
+        ));
         let (shutdown, mut stopped) = oneshot::channel::<()>();
         let accept_state = state.clone();
         tokio::spawn(async move {
@@ -131,7 +210,10 @@ impl MockServer {
                         let Ok((stream, _)) = accepted else { continue };
                         let state = accept_state.clone();
                         tokio::spawn(async move {
-                            let service = service_fn(move |req| handle(state.clone(), req));
+                            let service = service_fn(move |req| {
+                                let state = state.clone();
+                                async move { Ok::<_, std::convert::Infallible>(serve::handle(state, req).await) }
+                            });
                             let _ = http1::Builder::new()
                                 .serve_connection(TokioIo::new(stream), service)
                                 .await;
@@ -145,6 +227,41 @@ impl MockServer {
             state,
             _shutdown: shutdown,
         })
+    }
+}
+
+/// A running mock server; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl MockServer {
+    /// The key [`MockServer::start`] accepts.
+    pub const API_KEY: &'static str = "mock-api-key";
+
+    /// A server of kombo's own spec that accepts [`MockServer::API_KEY`].
+    pub async fn start() -> std::io::Result<MockServer> {
+        Self::builder().start().await
+    }
+
+    /// A server of kombo's own spec that accepts this key, or any non-empty
+    /// bearer token with `None`.
+    pub async fn start_with_key(api_key: Option<String>) -> std::io::Result<MockServer> {
+        Self::builder().api_key(api_key).start().await
+    }
+
+    /// Configures a server.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            spec: crate::generated::mock_routes::SPEC,
+            api_key: Some(Self::API_KEY.to_owned()),
+            seed: 0,
+            items: 3,
+            page_size: 2,
+            port: 0,
+        }
     }
 
     /// Base URL to give the client: `http://127.0.0.1:<port>/v1`.
@@ -162,26 +279,49 @@ impl MockServer {
         lock(&self.state.requests).clone()
     }
 
-    /// Queues a fault for the next request not yet answered.
+    /// Queues a fault for the next request, whatever its operation.
     pub fn inject(&self, fault: Fault) {
         lock(&self.state.faults).push_back(fault);
     }
+
+    /// Queues a fault for the next request of `operation`
+    /// (`kombo::<tag>::<operation>::OPERATION`).
+    pub fn inject_for(&self, operation: &Operation, fault: Fault) {
+        lock(&self.state.operation_faults)
+            .entry(operation.id)
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// Answers every valid request of `operation` with `canned` (until
+    /// [`forget`](Self::forget)).
+    pub fn respond(&self, operation: &Operation, canned: Canned) {
+        lock(&self.state.canned).insert(operation.id, canned);
+    }
+
+    /// Back to the built answer of `operation`.
+    pub fn forget(&self, operation: &Operation) {
+        lock(&self.state.canned).remove(operation.id);
+    }
+
+    /// How many items `operation`, a paged one, has across its pages.
+    pub fn paginate(&self, operation: &Operation, items: usize) {
+        lock(&self.state.items).insert(operation.id, items);
+    }
+
+    /// Kombo's rate-limit and concurrency headers on every answer
+    /// (`ratelimit-*`, `Concurrency-*`; `None` fields are not sent).
+    pub fn limit_headers(&self, headers: RateLimit) {
+        *lock(&self.state.limit_headers) = Some(headers);
+    }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-type Reply = Response<Full<Bytes>>;
-
-fn json_reply(status: StatusCode, body: &Value) -> Reply {
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    response
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Kombo's error envelope.
@@ -189,166 +329,4 @@ pub fn error_envelope(code: Option<&str>, message: &str) -> Value {
     json!({"status": "error", "error": {
         "code": code, "title": null, "message": message,
         "log_url": "https://app.kombo.dev/mock/logs?interactionId=mock"}})
-}
-
-async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Reply, Infallible> {
-    let (parts, body) = request.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
-    lock(&state.requests).push(RecordedRequest {
-        method: parts.method.to_string(),
-        path: path.clone(),
-        headers: parts.headers.clone(),
-        body: body.clone(),
-    });
-    let fault = lock(&state.faults).pop_front();
-    match fault {
-        Some(Fault::RateLimited { retry_after }) => {
-            let mut r = json_reply(
-                StatusCode::TOO_MANY_REQUESTS,
-                &error_envelope(Some("PLATFORM.RATE_LIMIT_EXCEEDED"), "Rate limit exceeded."),
-            );
-            r.headers_mut()
-                .insert(http::header::RETRY_AFTER, retry_after.as_secs().into());
-            return Ok(r);
-        }
-        Some(Fault::ServiceUnavailableHtml) => {
-            let mut r = Response::new(Full::new(Bytes::from_static(
-                b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-            )));
-            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            r.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("text/html"),
-            );
-            return Ok(r);
-        }
-        Some(Fault::ErrorCode { status, code }) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-            return Ok(json_reply(
-                status,
-                &error_envelope(Some(&code), "Injected by the mock server."),
-            ));
-        }
-        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
-        None => {}
-    }
-    if !authorized(&state, &parts.headers) {
-        return Ok(json_reply(
-            StatusCode::UNAUTHORIZED,
-            &error_envelope(
-                Some("PLATFORM.AUTHENTICATION_INVALID"),
-                "Missing or invalid bearer token.",
-            ),
-        ));
-    }
-    Ok(route(parts.method.as_str(), parts.uri.path(), &body))
-}
-
-fn authorized(state: &State, headers: &http::HeaderMap) -> bool {
-    let Some(token) = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    match &state.api_key {
-        Some(key) => token == key,
-        None => !token.trim().is_empty(),
-    }
-}
-
-/// Matches a request path (after `/v1`) against an operation's template.
-fn matches_template(template: &str, path: &str) -> Option<Vec<String>> {
-    let want: Vec<&str> = template.split('/').collect();
-    let got: Vec<&str> = path.split('/').collect();
-    if want.len() != got.len() {
-        return None;
-    }
-    let mut params = Vec::new();
-    for (w, g) in want.iter().zip(&got) {
-        if w.starts_with('{') {
-            if g.is_empty() {
-                return None;
-            }
-            params.push((*g).to_owned());
-        } else if w != g {
-            return None;
-        }
-    }
-    Some(params)
-}
-
-fn route(method: &str, path: &str, body: &[u8]) -> Reply {
-    let Some(relative) = path.strip_prefix("/v1") else {
-        return json_reply(
-            StatusCode::NOT_FOUND,
-            &error_envelope(None, "Not found: the API lives under /v1."),
-        );
-    };
-    let operation = operations::ALL
-        .iter()
-        .find(|op| op.method == method && matches_template(op.path, relative).is_some());
-    match operation.map(|op| op.id) {
-        Some("create_reconnection_link") => create_reconnection_link(body),
-        Some(other) => json_reply(
-            StatusCode::NOT_IMPLEMENTED,
-            &error_envelope(
-                Some("PLATFORM.UNKNOWN_ERROR"),
-                &format!("`{other}` is not mocked."),
-            ),
-        ),
-        None => json_reply(
-            StatusCode::NOT_FOUND,
-            &error_envelope(
-                None,
-                &format!("No operation {method} {relative} in the spec."),
-            ),
-        ),
-    }
-}
-
-/// Validates the body against the generated request type (hence the spec's
-/// schema), naming the offending field.
-fn create_reconnection_link(body: &[u8]) -> Reply {
-    let parsed: Result<RelinkBody, String> = if body.is_empty() {
-        Ok(RelinkBody::default())
-    } else {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let field = e.path().to_string();
-            if field == "." {
-                format!("body: {}", e.inner())
-            } else {
-                format!("body.{field}: {}", e.inner())
-            }
-        })
-    };
-    let body = match parsed {
-        Ok(body) => body,
-        Err(message) => {
-            return json_reply(
-                StatusCode::BAD_REQUEST,
-                &error_envelope(Some("PLATFORM.INPUT_INVALID"), &message),
-            );
-        }
-    };
-    let token = format!("{:016x}", fastrand::u64(..));
-    let link = match body.link_type {
-        LinkType::Embedded => format!("https://connect.kombo.dev/v1?token=embedded_{token}"),
-        LinkType::MagicLink => format!("https://connect.kombo.dev/v1/magic?token=magic_{token}"),
-    };
-    json_reply(
-        StatusCode::OK,
-        &json!({"status": "success", "data": {"link": link}}),
-    )
 }

@@ -51,6 +51,21 @@ pub(crate) struct SynthError {
     reason: String,
 }
 
+impl SynthError {
+    /// An error at a JSON pointer.
+    pub(crate) fn at(pointer: &str, reason: impl Into<String>) -> Self {
+        SynthError {
+            pointer: pointer.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `prefix` with one more reference token, escaped (`~0`, `~1`).
+pub(crate) fn pointer(prefix: &str, token: &str) -> String {
+    format!("{prefix}/{}", token.replace('~', "~0").replace('/', "~1"))
+}
+
 impl<'a> Synth<'a> {
     /// A builder over `doc` (for `$ref`s), seeded.
     pub(crate) fn new(doc: &'a Value, seed: u64) -> Self {
@@ -67,10 +82,7 @@ impl<'a> Synth<'a> {
     }
 
     fn error(pointer: &str, reason: impl Into<String>) -> SynthError {
-        SynthError {
-            pointer: pointer.to_owned(),
-            reason: reason.into(),
-        }
+        SynthError::at(pointer, reason)
     }
 
     fn at(&mut self, schema: &Value, pointer: &str, depth: usize) -> Result<Value, SynthError> {

@@ -100,7 +100,8 @@ pub fn prepare(
 pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, CodegenError> {
     let mut stages = Stages::new();
     let sha = crate::spec_sha256(spec_text);
-    let (normalized, names) = prepare(parse_spec(spec_text)?, options)?;
+    let original = parse_spec(spec_text)?;
+    let (normalized, names) = prepare(original.clone(), options)?;
     stages.mark("read, name, normalize");
     let document = &normalized.document;
     let normalized_yaml = serde_yaml::to_string(document)
@@ -161,11 +162,13 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let builders = request_builders(&index, &ops, wire)?;
     let ctx = render::Ctx {
         doc: document,
+        original: &original,
         index: &index,
         builders: &builders,
         hoisted: &hoisted,
         rt: rt.clone(),
         krate: krate.clone(),
+        mock: options.mock(),
     };
     if !builders.is_empty() {
         let module: syn::Item = syn::parse2(render::builders(&ctx)?)

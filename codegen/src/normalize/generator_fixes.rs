@@ -12,6 +12,9 @@
 //!   does not compile);
 //! - no-op bounds dropped: typify's range check of an unsigned value warns
 //!   (same spec);
+//! - an `anyOf` with a branch that is not an object becomes `oneOf`: typify
+//!   would write a struct of flattened scalars no value fits (the fixture's
+//!   screening-question answers; `fixtures/tests/mock.rs` sends them);
 //! - a `const`-tagged `anyOf` becomes `oneOf`, sibling branch enums get
 //!   distinct names: typify merges or rejects them (the fixture client
 //!   changes; `accepted-const-tagged-unions.yaml`).
@@ -147,6 +150,28 @@ pub(super) fn tag_value(property: &Value) -> Option<&Value> {
 /// branch: it is a `oneOf`. A string tag makes it a tagged enum; a boolean or
 /// integer one (Kombo's `is_supported: true | false`) an enum whose variants
 /// are tried in order, each checking its constant.
+/// typify turns an untagged `anyOf` into a struct with one flattened,
+/// optional field per branch, which works when every branch is an object and
+/// for nothing else: `anyOf: [string, boolean, number, array]` (Kombo's
+/// screening-question answers) became a struct no value decodes into or
+/// serializes from. Such a union is a `oneOf` to the client — typify writes
+/// an untagged enum, each branch tried in order, and the first that accepts
+/// the value wins, as `anyOf` allows.
+pub(super) fn scalar_any_of(obj: &mut Map<String, Value>) {
+    let not_all_objects = obj
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| {
+            branches.iter().any(|b| {
+                let kind = b.get("type").and_then(Value::as_str);
+                b.get("$ref").is_none() && kind.is_some_and(|k| k != "object")
+            })
+        });
+    if not_all_objects && let Some(branches) = obj.shift_remove("anyOf") {
+        obj.insert("oneOf".into(), branches);
+    }
+}
+
 pub(super) fn tagged_any_of(obj: &mut Map<String, Value>) {
     let tagged = obj
         .get("anyOf")

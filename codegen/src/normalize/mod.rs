@@ -128,6 +128,7 @@ fn schema_rules(s: &mut Value, p: &str) -> Result<bool, CodegenError> {
     let merged = dialect::fold_null_branches(obj, p)?;
     generator_fixes::drop_noop_bounds(obj);
     generator_fixes::tagged_any_of(obj);
+    generator_fixes::scalar_any_of(obj);
     open_enums::open_string_union(obj);
     Ok(merged)
 }

@@ -19,6 +19,7 @@ use crate::options::{Host, Options};
 mod docs;
 pub mod error_codes;
 mod fields;
+mod mock;
 mod operation;
 mod pagination;
 mod plan;
@@ -30,6 +31,8 @@ pub use fields::{WireField, wire_fields};
 /// What rendering needs.
 pub(crate) struct Ctx<'a> {
     pub(crate) doc: &'a Value,
+    /// The spec as written (before normalization): what the mock serves.
+    pub(crate) original: &'a Value,
     pub(crate) index: &'a TypeIndex,
     /// Struct types that get a builder → their fields with wire names.
     pub(crate) builders: &'a BTreeMap<String, Vec<WireField>>,
@@ -37,6 +40,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) hoisted: &'a BTreeMap<String, Value>,
     pub(crate) rt: TokenStream,
     pub(crate) krate: TokenStream,
+    /// The path of the mock's items.
+    pub(crate) mock: TokenStream,
 }
 
 impl Ctx<'_> {
@@ -69,15 +74,16 @@ pub(crate) fn operations(
     let tag_docs = tag_descriptions(ctx.doc);
     let mut modules = Vec::new();
     let mut accessors = Vec::new();
-    let mut table = Vec::new();
+    let mut routes = Vec::new();
     for (module, ops) in &by_tag {
         let parts = tag::render(ctx, module, ops, options, &tag_docs)?;
         modules.push(parts.module);
         accessors.push(parts.accessor);
-        table.extend(parts.table);
+        routes.extend(parts.routes);
     }
     let region = region::region(&region::servers(ctx.doc)?, rt);
     let host_items = host_items(ctx, options, &accessors);
+    let mock_spec = mock::spec(ctx.original, &routes, options);
     Ok(quote! {
         #(#modules)*
 
@@ -85,11 +91,7 @@ pub(crate) fn operations(
 
         #region
 
-        /// Every operation, in document order (the mock routes by it).
-        #[allow(dead_code)]
-        pub(crate) mod operations {
-            pub(crate) const ALL: &[&#rt::Operation] = &[#(#table)*];
-        }
+        #mock_spec
     })
 }
 

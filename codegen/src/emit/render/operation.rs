@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Ctx;
-use super::pagination;
 use super::plan::{BodyPlan, ParamPlan, Plan, Setter};
+use super::{mock, pagination};
 use crate::error::CodegenError;
 use crate::model::{Body, Location, Operation};
 
@@ -28,6 +28,7 @@ pub(super) fn operation_module(ctx: &Ctx<'_>, op: &Operation) -> Result<TokenStr
     let setters = setters(ctx, &plan);
     let send = send(ctx, &plan);
     let options = call_options(ctx);
+    let mock_route = mock::route(ctx, &plan);
     let (page_methods, page_impl) = match &plan.pages {
         Some(pages) => pagination::render(ctx, pages),
         None => (quote!(), quote!()),
@@ -53,6 +54,8 @@ pub(super) fn operation_module(ctx: &Ctx<'_>, op: &Operation) -> Result<TokenStr
             }
 
             #page_impl
+
+            #mock_route
         }
     })
 }

@@ -20,8 +20,8 @@ pub(super) struct TagParts {
     pub(super) module: TokenStream,
     /// The host's `fn <tag>(&self)`.
     pub(super) accessor: TokenStream,
-    /// `&<tag>::<op>::OPERATION,` per operation.
-    pub(super) table: Vec<TokenStream>,
+    /// `&<tag>::<op>::MOCK,` per operation: the mock's routes.
+    pub(super) routes: Vec<TokenStream>,
 }
 
 /// The parts of tag module `module`, whose operations are `ops`.
@@ -84,17 +84,17 @@ pub(super) fn render(
             #mod_ident::#ns::new(#core)
         }
     };
-    let table = ops
+    let routes = ops
         .iter()
         .map(|op| {
             let method = format_ident!("{}", op.method);
-            quote!(#cfg &super::#mod_ident::#method::OPERATION,)
+            quote!(#cfg &super::#mod_ident::#method::MOCK,)
         })
         .collect();
     Ok(TagParts {
         module: module_tokens,
         accessor,
-        table,
+        routes,
     })
 }
 
