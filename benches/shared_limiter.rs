@@ -16,6 +16,8 @@ use kombo::{Kombo, Limits, RetryPolicy};
 
 #[path = "common/loopback.rs"]
 mod loopback;
+// Shared with the tests, which use more of it (restarts).
+#[allow(dead_code)]
 #[path = "../tests/common/redis_server.rs"]
 mod redis_server;
 
@@ -58,27 +60,6 @@ async fn parallel(kombo: &Kombo, calls: usize) -> f64 {
         .for_each_concurrent(IN_FLIGHT, |_| relink(kombo))
         .await;
     calls as f64 / started.elapsed().as_secs_f64()
-}
-
-/// Script calls Redis has run so far.
-async fn script_calls(redis: &redis_server::RedisServer) -> u64 {
-    let mut connection = redis.connection().await;
-    let info: String = redis::cmd("INFO")
-        .arg("commandstats")
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    info.lines()
-        .filter(|l| l.starts_with("cmdstat_evalsha:") || l.starts_with("cmdstat_eval:"))
-        .filter_map(|l| {
-            l.split("calls=")
-                .nth(1)?
-                .split(',')
-                .next()?
-                .parse::<u64>()
-                .ok()
-        })
-        .sum()
 }
 
 fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
@@ -127,9 +108,9 @@ fn main() {
         let mut round_trips = Vec::new();
         for run in 0..runs {
             let local_latency = sequential(&local, calls / 5).await;
-            let before = script_calls(&redis).await;
+            let before = redis.script_calls().await;
             let shared_latency = sequential(&shared, calls / 5).await;
-            round_trips.push((script_calls(&redis).await - before) as f64 / (calls / 5) as f64);
+            round_trips.push((redis.script_calls().await - before) as f64 / (calls / 5) as f64);
             let local_rate = parallel(&local, calls).await;
             let shared_rate = parallel(&shared, calls).await;
             let latency_ratio = shared_latency.as_secs_f64() / local_latency.as_secs_f64();
