@@ -415,6 +415,7 @@ impl Admission<'_> {
     pub(crate) async fn share(
         &self,
         status: reqwest::StatusCode,
+        verdict: &crate::envelope::Verdict,
         headers: &HeaderMap,
         permit: &Permit<'_>,
     ) {
@@ -424,8 +425,14 @@ impl Admission<'_> {
             if let (Some(lease), Some(limit)) = (&permit.lease, seen.concurrency_limit) {
                 lease.learn(limit);
             }
+            // A 429 for too many calls in flight is about slots, which the
+            // leases count: its `Retry-After` must not hold every worker's
+            // calls as a used-up window does.
+            let slots = matches!(verdict, crate::envelope::Verdict::Api(e)
+                if e.code.as_deref().map(crate::ErrorCode::parse)
+                    == Some(crate::ErrorCode::PlatformConcurrencyLimitExceeded));
             let told = seen.exhausted_for().or_else(|| {
-                (status == reqwest::StatusCode::TOO_MANY_REQUESTS)
+                (status == reqwest::StatusCode::TOO_MANY_REQUESTS && !slots)
                     .then(|| crate::rate_limit::retry_after(headers))
                     .flatten()
             });
@@ -438,7 +445,7 @@ impl Admission<'_> {
             }
         }
         #[cfg(not(feature = "redis"))]
-        let _ = (status, headers, permit);
+        let _ = (status, verdict, headers, permit);
     }
 
     /// Learns from a response, while its permit is still held.
