@@ -312,7 +312,9 @@ fn shared_limiter(
         )),
         KeySource::Provider(_) => None,
     };
-    let default_limit = limits.max_in_flight.unwrap_or(30);
+    // `max_in_flight(None)`: not gated until Kombo states its limit, as in
+    // the process.
+    let default_limit = limits.max_in_flight.unwrap_or(0);
     let shared =
         crate::runtime::shared::SharedLimiter::new(settings, request_timeout, default_limit);
     Ok(Some((shared, scope)))

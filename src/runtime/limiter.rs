@@ -44,6 +44,9 @@ pub(crate) struct KeyState {
     /// Per kind (read, action): no call before this many ns after the epoch.
     blocked_until: [AtomicU64; 2],
     last_used: AtomicU64,
+    /// Calls waiting for a slot in Redis.
+    #[cfg(feature = "redis")]
+    waiters: super::shared::Waiters,
 }
 
 impl KeyState {
@@ -54,6 +57,8 @@ impl KeyState {
             freed: Notify::new(),
             blocked_until: [AtomicU64::new(0), AtomicU64::new(0)],
             last_used: AtomicU64::new(now),
+            #[cfg(feature = "redis")]
+            waiters: Default::default(),
         }
     }
 
@@ -147,6 +152,7 @@ impl<'a> Permit<'a> {
     pub(crate) async fn finish(mut self) {
         if let Some(lease) = self.lease.take() {
             lease.release().await;
+            self.state.waiters.freed();
         }
     }
 
@@ -159,6 +165,13 @@ impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if self.counted {
             self.state.release();
+        }
+        // A call dropped with its slot held in Redis: the lease sends its
+        // release from a task, and a local waiter tries again.
+        #[cfg(feature = "redis")]
+        if let Some(lease) = self.lease.take() {
+            drop(lease);
+            self.state.waiters.freed();
         }
     }
 }
@@ -337,13 +350,22 @@ impl Admission<'_> {
                 tokio::time::sleep(wait).await;
             }
         }
+        // A read asks Redis only for the window, which a client that does
+        // not wait for the rate limit ignores.
         #[cfg(feature = "redis")]
-        if let (Some(shared), Some(scope)) = (&limiter.shared, &self.scope) {
+        if let (Some(shared), Some(scope)) = (&limiter.shared, &self.scope)
+            && (self.kind == ACTION || limiter.config.wait_for_rate_limit)
+        {
             use super::shared::Acquired;
-            match shared
-                .acquire(scope, self.kind == ACTION, started, budget)
-                .await?
-            {
+            let acquired = shared.acquire(
+                scope,
+                self.kind == ACTION,
+                limiter.config.wait_for_rate_limit,
+                started,
+                budget,
+                &state.waiters,
+            );
+            match acquired.await? {
                 Acquired::Admitted(lease) => {
                     return Ok(Permit {
                         state,
@@ -393,6 +415,7 @@ impl Admission<'_> {
     pub(crate) async fn share(
         &self,
         status: reqwest::StatusCode,
+        verdict: &crate::envelope::Verdict,
         headers: &HeaderMap,
         permit: &Permit<'_>,
     ) {
@@ -402,8 +425,14 @@ impl Admission<'_> {
             if let (Some(lease), Some(limit)) = (&permit.lease, seen.concurrency_limit) {
                 lease.learn(limit);
             }
+            // A 429 for too many calls in flight is about slots, which the
+            // leases count: its `Retry-After` must not hold every worker's
+            // calls as a used-up window does.
+            let slots = matches!(verdict, crate::envelope::Verdict::Api(e)
+                if e.code.as_deref().map(crate::ErrorCode::parse)
+                    == Some(crate::ErrorCode::PlatformConcurrencyLimitExceeded));
             let told = seen.exhausted_for().or_else(|| {
-                (status == reqwest::StatusCode::TOO_MANY_REQUESTS)
+                (status == reqwest::StatusCode::TOO_MANY_REQUESTS && !slots)
                     .then(|| crate::rate_limit::retry_after(headers))
                     .flatten()
             });
@@ -416,7 +445,7 @@ impl Admission<'_> {
             }
         }
         #[cfg(not(feature = "redis"))]
-        let _ = (status, headers, permit);
+        let _ = (status, verdict, headers, permit);
     }
 
     /// Learns from a response, while its permit is still held.

@@ -186,7 +186,12 @@ impl Context<'_> {
                 if let (Some(admission), Some(permit)) = (&self.admission, &permit) {
                     admission.observe(&received.headers, permit);
                     admission
-                        .share(received.status, &received.headers, permit)
+                        .share(
+                            received.status,
+                            &received.verdict,
+                            &received.headers,
+                            permit,
+                        )
                         .await;
                 }
             }

@@ -23,24 +23,41 @@ impl RedisServer {
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
-        let child = Command::new("redis-server")
+        let child = Self::spawn(port);
+        let server = RedisServer { child, port };
+        server.wait_until_it_answers();
+        server
+    }
+
+    /// Starts it again on the same port (after [`kill`](Self::kill)), empty,
+    /// as a restarted Redis without persistence comes back.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.child = Self::spawn(self.port);
+        self.wait_until_it_answers();
+    }
+
+    fn spawn(port: u16) -> Child {
+        Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("cannot start redis-server ({e}): install it (apt-get install redis-server; scripts/test.sh does)")
-            });
-        let server = RedisServer { child, port };
+            })
+    }
+
+    fn wait_until_it_answers(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !server.answers() {
+        while !self.answers() {
             assert!(
                 Instant::now() < deadline,
-                "redis-server did not answer PING on port {port}"
+                "redis-server did not answer PING on port {}",
+                self.port
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        server
     }
 
     /// `redis://127.0.0.1:<port>/0`
@@ -55,6 +72,28 @@ impl RedisServer {
             .get_multiplexed_async_connection()
             .await
             .unwrap()
+    }
+
+    /// Lua scripts Redis has run so far (`EVALSHA` and `EVAL` in `INFO
+    /// commandstats`): the shared limiter's round trips.
+    pub async fn script_calls(&self) -> u64 {
+        let mut connection = self.connection().await;
+        let info: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        info.lines()
+            .filter(|l| l.starts_with("cmdstat_evalsha:") || l.starts_with("cmdstat_eval:"))
+            .filter_map(|l| {
+                l.split("calls=")
+                    .nth(1)?
+                    .split(',')
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum()
     }
 
     /// Stops it at once (SIGKILL), as a crash would.

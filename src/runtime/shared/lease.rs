@@ -11,11 +11,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{LIMIT_TTL, SharedLimiter, millis};
 
-/// A held slot.
+/// What an action call the shared limiter admitted holds: a slot — unless
+/// the call is not gated (`max_in_flight(None)` before Kombo has stated its
+/// limit) — and the `Concurrency-Limit` Kombo answers with, kept in Redis at
+/// the end (so an ungated call is what makes the limit known).
 pub(crate) struct Lease {
     limiter: Arc<SharedLimiter>,
     slots: String,
     limit: String,
+    /// Whether a slot is held (renewed, released).
+    slotted: bool,
     /// Empty once released.
     token: String,
     /// The `Concurrency-Limit` Kombo answered this attempt with (0: none),
@@ -29,11 +34,13 @@ impl Lease {
         slots: String,
         limit: String,
         token: String,
+        slotted: bool,
     ) -> Self {
         Lease {
             limiter: Arc::clone(limiter),
             slots,
             limit,
+            slotted,
             token,
             learned: AtomicU64::new(0),
         }
@@ -43,6 +50,9 @@ impl Lease {
     /// third of a lease later renews it, and again every third, so a long
     /// call keeps its slot while a short one costs no renewal.
     pub(crate) async fn hold<F: Future>(&self, attempt: F) -> F::Output {
+        if !self.slotted {
+            return attempt.await;
+        }
         let attempt = std::pin::pin!(attempt);
         let renew = std::pin::pin!(self.renew_while_held());
         match futures_util::future::select(attempt, renew).await {
@@ -71,15 +81,22 @@ impl Lease {
 
     /// Frees the slot now, keeping the limit Kombo stated.
     pub(crate) async fn release(mut self) {
-        let token = std::mem::take(&mut self.token);
+        let learned = self.learned.load(Ordering::Relaxed);
+        if !self.slotted && learned == 0 {
+            return;
+        }
         release(
             &self.limiter,
             &self.slots,
             &self.limit,
-            &token,
-            self.learned.load(Ordering::Relaxed),
+            &self.token,
+            learned,
         )
         .await;
+        // Only now: a call cancelled while the release is on its way still
+        // has its token, and dropping it sends the release again (`ZREM` of
+        // a token already gone changes nothing).
+        self.token.clear();
     }
 }
 
@@ -91,16 +108,15 @@ async fn release(limiter: &SharedLimiter, slots: &str, limit: &str, token: &str,
         .arg(learned)
         .arg(millis(LIMIT_TTL));
     limiter.run::<u8>(&invocation).await;
-    limiter.released.notify_waiters();
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        // Released already, or no runtime left to release it.
+        // Released already, no slot held, or no runtime left to release it.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        if self.token.is_empty() {
+        if self.token.is_empty() || !self.slotted {
             return;
         }
         let limiter = Arc::clone(&self.limiter);

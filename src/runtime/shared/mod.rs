@@ -18,7 +18,9 @@
 //! Redis down, slow or failing over is not an outage: an operation that
 //! fails or takes longer than `redis_timeout` turns the shared limiter off
 //! and the call goes on under the in-process limiter; one WARN event says
-//! so, and the shared limiter is tried again a second later, then resumes.
+//! so. Once a second, one call (not every call: a Redis that hangs would
+//! cost each of them `redis_timeout`) tries Redis again, and when it
+//! answers the shared limiter resumes.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,6 +42,16 @@ const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(1);
 /// The longest pause between two tries of a waiting call (each pause is
 /// doubled from 5 ms, with jitter): waiting workers do not poll Redis in a
 /// tight loop, and a freed slot is taken within a fraction of a second.
+///
+/// Polling with backoff rather than pub/sub on release: a notification needs
+/// a second, subscribed connection per process (which a handed-over
+/// `ConnectionManager` does not give), is lost across a reconnect or a
+/// Cluster failover so a poll is needed anyway, and a slot that frees by
+/// lease expiry sends no message at all. Within a process only the first
+/// waiting call of an integration asks Redis, and a release there wakes it at
+/// once ([`Waiters`]); waiters in other processes see the slot on their next
+/// try. So Redis sees about one try per pause per process and integration,
+/// however many calls wait.
 const MAX_PAUSE: Duration = Duration::from_millis(200);
 /// How long Kombo's stated `Concurrency-Limit` is remembered.
 const LIMIT_TTL: Duration = Duration::from_secs(3600);
@@ -57,7 +69,8 @@ pub(crate) struct SharedLimiter {
     settings: RedisSettings,
     /// Leases last this long unless renewed.
     lease: Duration,
-    /// Action calls in flight before Kombo has stated its limit.
+    /// Action calls in flight before Kombo has stated its limit (0: not
+    /// gated until it has, as `Limits::max_in_flight(None)` says).
     default_limit: usize,
     /// Made on first use; a failed attempt leaves it empty for the next.
     connection: OnceCell<ConnectionManager>,
@@ -67,9 +80,22 @@ pub(crate) struct SharedLimiter {
     down_since: AtomicU64,
     retry_at: AtomicU64,
     epoch: Instant,
-    /// Local releases wake local waiters at once (other processes' waiters
-    /// retry after their pause).
-    released: Notify,
+}
+
+/// The calls of one integration waiting for a slot in this process: the
+/// first asks Redis, with backoff; the others queue behind it (in order),
+/// and a slot released here wakes it.
+#[derive(Default)]
+pub(crate) struct Waiters {
+    head: tokio::sync::Mutex<()>,
+    freed: Notify,
+}
+
+impl Waiters {
+    /// A slot of this integration was released in this process.
+    pub(crate) fn freed(&self) {
+        self.freed.notify_one();
+    }
 }
 
 /// What one acquisition decided.
@@ -82,7 +108,8 @@ pub(crate) enum Acquired {
 
 /// One step of a waiting acquisition.
 enum Step {
-    Admitted,
+    /// Admitted; `true` when a slot was taken (a lease to release).
+    Admitted(bool),
     WindowClosed(Duration),
     Full,
 }
@@ -102,7 +129,7 @@ impl SharedLimiter {
         };
         Arc::new(SharedLimiter {
             lease: lease.max(Duration::from_millis(100)),
-            default_limit: default_limit.max(1),
+            default_limit,
             connection,
             scripts: Scripts {
                 acquire: Script::new(include_str!("acquire.lua")),
@@ -113,7 +140,6 @@ impl SharedLimiter {
             down_since: AtomicU64::new(0),
             retry_at: AtomicU64::new(0),
             epoch: Instant::now(),
-            released: Notify::new(),
             settings,
         })
     }
@@ -138,13 +164,17 @@ impl SharedLimiter {
 
     /// Admits one attempt under the shared limits, waiting within the call's
     /// budget (from `started`): an action call takes a slot, a read only
-    /// checks the window. Past the budget, the typed error, nothing sent.
+    /// checks the window (unless `check_window` is off: the client does not
+    /// wait for the rate limit). Past the budget, the typed error, nothing
+    /// sent. A call that has to wait queues in `waiters`.
     pub(crate) async fn acquire(
         self: &Arc<Self>,
         scope: &str,
         action: bool,
+        check_window: bool,
         started: Instant,
         budget: Duration,
+        waiters: &Waiters,
     ) -> Result<Acquired, Error> {
         if !self.available() {
             return Ok(Acquired::Unavailable);
@@ -154,7 +184,13 @@ impl SharedLimiter {
         let (slots, limit) = (self.key(scope, "slots"), self.key(scope, "limit"));
         let mut pause = Duration::from_millis(5);
         let mut queued: Option<Instant> = None;
+        let mut head = None;
         loop {
+            // Redis failed while this call waited: the in-process limiter
+            // decides (rather than each queued call paying `redis_timeout`).
+            if queued.is_some() && self.down_since.load(Ordering::Acquire) != 0 {
+                return Ok(Acquired::Unavailable);
+            }
             let mut invocation = self.scripts.acquire.key(&slots);
             invocation
                 .key(&limit)
@@ -162,18 +198,23 @@ impl SharedLimiter {
                 .arg(&token)
                 .arg(millis(self.lease))
                 .arg(self.default_limit)
-                .arg(u8::from(action));
+                .arg(u8::from(action))
+                .arg(u8::from(check_window));
             let Some((verdict, wait_ms)) = self.run::<(u8, u64)>(&invocation).await else {
                 return Ok(Acquired::Unavailable);
             };
             let step = match verdict {
-                1 => Step::Admitted,
+                1 => Step::Admitted(true),
+                3 => Step::Admitted(false),
                 0 => Step::WindowClosed(Duration::from_millis(wait_ms)),
-                _ => Step::Full,
+                2 => Step::Full,
+                // Not an answer of this script: the in-process limiter decides
+                // rather than a call waiting on a Redis it cannot read.
+                _ => return Ok(Acquired::Unavailable),
             };
             match step {
-                Step::Admitted => {
-                    let lease = action.then(|| Lease::new(self, slots, limit, token));
+                Step::Admitted(slot) => {
+                    let lease = action.then(|| Lease::new(self, slots, limit, token, slot));
                     return Ok(Acquired::Admitted(lease));
                 }
                 Step::WindowClosed(wait) => {
@@ -197,13 +238,25 @@ impl SharedLimiter {
                         );
                         Instant::now()
                     });
-                    let jittered = pause.mul_f64(0.5 + fastrand::f64());
-                    if started.elapsed() + jittered > budget {
-                        return Err(Error::ConcurrencyLimited {
-                            waited: since.elapsed(),
-                        });
+                    let left = budget.saturating_sub(started.elapsed());
+                    let full = || Error::ConcurrencyLimited {
+                        waited: since.elapsed(),
+                    };
+                    if head.is_none() {
+                        // Behind the calls of this integration already
+                        // waiting here; first in line, it tries at once (the
+                        // call before it may have left a slot).
+                        let guard = tokio::time::timeout(left, waiters.head.lock()).await;
+                        head = Some(guard.map_err(|_| full())?);
+                        continue;
                     }
-                    let _ = tokio::time::timeout(jittered, self.released.notified()).await;
+                    // The last pause is cut to what is left of the budget,
+                    // for one more try at its end.
+                    if left.is_zero() {
+                        return Err(full());
+                    }
+                    let jittered = pause.mul_f64(0.5 + fastrand::f64()).min(left);
+                    let _ = tokio::time::timeout(jittered, waiters.freed.notified()).await;
                     pause = (pause * 2).min(MAX_PAUSE);
                 }
             }
@@ -222,11 +275,25 @@ impl SharedLimiter {
         self.run::<u8>(&invocation).await;
     }
 
-    /// Whether the shared limiter is on: it is, unless Redis failed less
-    /// than [`RETRY_AFTER_OUTAGE`] ago.
+    /// Whether to ask Redis: yes, unless it failed; during an outage, yes
+    /// for one caller every [`RETRY_AFTER_OUTAGE`] (the one that moves
+    /// `retry_at` on), whose answer ends the outage or prolongs it.
     fn available(&self) -> bool {
-        self.down_since.load(Ordering::Acquire) == 0
-            || self.now_ms() >= self.retry_at.load(Ordering::Acquire)
+        if self.down_since.load(Ordering::Acquire) == 0 {
+            return true;
+        }
+        let now = self.now_ms();
+        let at = self.retry_at.load(Ordering::Acquire);
+        now >= at
+            && self
+                .retry_at
+                .compare_exchange(
+                    at,
+                    now + millis(RETRY_AFTER_OUTAGE),
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
     }
 
     fn now_ms(&self) -> u64 {

@@ -7,5 +7,7 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then
   return 0
 end
 redis.call('ZADD', KEYS[1], 'XX', now + lease, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], lease * 2)
+if redis.call('PTTL', KEYS[1]) < lease * 2 then
+  redis.call('PEXPIRE', KEYS[1], lease * 2)
+end
 return 1
