@@ -134,7 +134,20 @@ for spec in subset16.yaml synthetic128.json; do
     echo "$(crate_clean "$work/$spec") $(crate_clean "$work/$spec" --no-default-features --features general) $(crate_clean "$work/$spec" --no-default-features) $(crate_doc "$work/$spec")"
   done > "$work/tags_$spec"
 done
+# What the mock adds to a build of the crate: all tags, with the mock against
+# with serialize-responses alone (which the mock turns on).
+for spec in subset16.yaml synthetic128.json; do
+  for _ in $(seq "$runs"); do
+    echo "$(crate_clean "$work/$spec" --features mock) $(crate_clean "$work/$spec" --features serialize-responses)"
+  done > "$work/mock_$spec"
+done
 cargo build -q -p kombo-fixtures >/dev/null 2>&1  # back to the committed fixture
+mock_row() { # spec label → a markdown row
+  local m_s m_m s_s s_m
+  m_s=$(awk '{print $1}' "$work/mock_$1" | median); m_m=$(awk '{print $2}' "$work/mock_$1" | median)
+  s_s=$(awk '{print $3}' "$work/mock_$1" | median); s_m=$(awk '{print $4}' "$work/mock_$1" | median)
+  echo "| $2 | $s_s s, $((s_m / 1024)) MiB | $m_s s ($(ratio $m_s $s_s)×), $((m_m / 1024)) MiB ($(ratio $m_m $s_m)×) |"
+}
 # column k (1-based) of a tags file: median
 col() { awk -v k="$2" '{print $k}' "$work/tags_$1" | median; }
 tags_row() { # spec label ops → a markdown row
@@ -203,6 +216,16 @@ peak memory of the largest process (rustc, or rustdoc for the doc column).
 |---|---|---|---|---|
 $(tags_row subset16.yaml "16-op subset")
 $(tags_row synthetic128.json "128-op synthetic")
+
+### What the mock adds (feature \`mock\`)
+
+Clean build of the fixture crate, all tags, with the mock's routes (\`--features mock\`)
+against \`--features serialize-responses\` alone (which the mock turns on); medians of $runs runs:
+
+| spec | anchor: \`serialize-responses\` | with the mock |
+|---|---|---|
+$(mock_row subset16.yaml "16-op subset")
+$(mock_row synthetic128.json "128-op synthetic")
 
 ### The shared limiter (feature \`redis\`)
 
