@@ -146,7 +146,12 @@ impl Incoming<'_> {
 /// dates), else as the JSON it spells (numbers, booleans) — what the client
 /// writes. Both through `serde_json::Value`, so each parameter type is
 /// decoded by one deserializer (the mock's compile cost follows the types).
-fn check<T: DeserializeOwned>(kind: &str, name: &str, text: Option<&str>, required: bool) -> Result<(), Invalid> {
+fn check<T: DeserializeOwned>(
+    kind: &str,
+    name: &str,
+    text: Option<&str>,
+    required: bool,
+) -> Result<(), Invalid> {
     let Some(text) = text else {
         return match required {
             true => Err(Invalid(format!("{kind} {name}: missing (required)"))),
