@@ -24,8 +24,10 @@ mod pagination;
 pub(crate) mod shared;
 mod telemetry;
 mod transport;
+mod unions;
 
 pub use crate::__kombo_deserialize_struct as deserialize_struct;
+pub use crate::__kombo_deserialize_union as deserialize_union;
 pub use crate::__kombo_serialize_struct as serialize_struct;
 pub use crate::__kombo_string_enum as string_enum;
 pub use bytes::Bytes;
@@ -35,6 +37,11 @@ pub use fields::Fields;
 pub use futures_core::Stream;
 pub use macros::{error_codes, fields_builder};
 pub use pagination::{Paginated, items, pages};
+pub use serde_json::Value;
+pub use unions::{
+    JsonError, JsonMap, adjacent, buffer, content, get, get_or, internal, members, no_match, rest,
+    take, take_or, unknown_variant, whole,
+};
 pub use url::Url;
 
 /// The header a scoped client (`kombo.integration(id)`) supplies: Kombo's

@@ -157,6 +157,7 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Generated, Codegen
     let wire = render::wire_fields(items);
     passes::compact::compact_string_enums(items, &rt, &open_enums, &sites)?;
     passes::compact::compact_structs(items, &rt, &roles, &sites)?;
+    passes::compact::compact_unions(items, &rt, &roles, &sites)?;
     roles.gate_serialize_derives(items, &sites)?;
 
     let builders = request_builders(&index, &ops, wire)?;

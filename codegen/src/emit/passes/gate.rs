@@ -20,8 +20,9 @@ pub(crate) type Reach = BTreeMap<String, BTreeSet<String>>;
 
 /// The runtime macros the passes invoke inside `types`, each naming its
 /// type first (`deserialize_struct!(Name { … })`).
-const TYPE_MACROS: [&str; 4] = [
+const TYPE_MACROS: [&str; 5] = [
     "deserialize_struct",
+    "deserialize_union",
     "serialize_struct",
     "string_enum",
     "fields_builder",

@@ -20,7 +20,7 @@
 //! 4. [`growable`]: every struct and enum is `#[non_exhaustive]`;
 //! 5. [`compact`]: string enums become `string_enum!` (open ones with their
 //!    catch-all), struct serde derives `deserialize_struct!` /
-//!    `serialize_struct!`;
+//!    `serialize_struct!`, unions' `Deserialize` derive `deserialize_union!`;
 //! 6. [`roles`]: a received-only type's `Serialize` behind the opt-in feature;
 //! 7. [`gate`]: each type behind the tag features that reach it.
 

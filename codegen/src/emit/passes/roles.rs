@@ -65,6 +65,14 @@ impl Roles {
         }
     }
 
+    /// The feature behind which type `name`'s `Serialize` is compiled:
+    /// `None` for a sent type, or when every type serializes.
+    pub(crate) fn received_only(&self, name: &str) -> Option<&str> {
+        self.feature
+            .as_deref()
+            .filter(|_| !self.sent.contains(name))
+    }
+
     /// Puts serde's `Serialize` derive of every received-only struct and
     /// enum still deriving it behind the feature; returns how many. A type
     /// that derives `Serialize` but implements `Deserialize` by hand (typify's

@@ -10,9 +10,11 @@
 
 mod enums;
 mod structs;
+mod unions;
 
 pub(crate) use enums::compact_string_enums;
 pub(crate) use structs::compact_structs;
+pub(crate) use unions::compact_unions;
 
 /// Whether two items are the same tokens (spans and formatting aside).
 fn same(actual: &impl quote::ToTokens, expected: &str) -> bool {

@@ -152,7 +152,7 @@ fn apply(
     Ok(out)
 }
 
-fn string(expr: &Expr) -> Result<String, String> {
+pub(super) fn string(expr: &Expr) -> Result<String, String> {
     match expr {
         Expr::Lit(syn::ExprLit {
             lit: Lit::Str(s), ..
@@ -161,7 +161,7 @@ fn string(expr: &Expr) -> Result<String, String> {
     }
 }
 
-fn path(expr: &Expr) -> Result<syn::Path, String> {
+pub(super) fn path(expr: &Expr) -> Result<syn::Path, String> {
     let text = string(expr)?;
     syn::parse_str(&text).map_err(|e| format!("`{text}` is not a path ({e})"))
 }

@@ -1,0 +1,291 @@
+//! Unions: serde's `Deserialize` derive of typify's tagged, adjacently
+//! tagged and untagged enums becomes `deserialize_union!(Name, kind, [
+//! variants ], other Catchall)`, which buffers the value once and decodes
+//! it in one non-generic function (`src/runtime/unions.rs`).
+//!
+//! Taken: on the container exactly `tag`, `tag` + `content` or `untagged`;
+//! variants of unit, one unnamed field or named fields (struct variants not
+//! in an adjacently tagged union, unit variants not in an untagged one),
+//! with `rename` and, on one unit variant of a tagged union, `other`; on a
+//! struct variant's field `rename`, `default` and `skip_serializing_if`.
+//! Anything else — another serde attribute, generics — keeps serde's derive
+//! (the fallback documented in `structs.rs`, tested below).
+//!
+//! Only `Deserialize` moves. A union that keeps serde's `Serialize` derive
+//! keeps its serde attributes for it; a received-only union's derive and
+//! attributes are put behind the opt-in feature here (the [`Roles`] pass
+//! only gates types that still derive both).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Attribute, Fields, Item, ItemEnum, Meta};
+
+use super::structs::{path, string};
+use crate::emit::passes::Sites;
+use crate::emit::passes::attrs::{self, DESERIALIZE, SERIALIZE};
+use crate::emit::passes::roles::Roles;
+use crate::error::CodegenError;
+
+/// Replaces serde's `Deserialize` derive of every union in `types` the
+/// macro handles; returns how many.
+pub(crate) fn compact_unions(
+    items: &mut Vec<Item>,
+    rt: &TokenStream,
+    roles: &Roles,
+    sites: &Sites,
+) -> Result<usize, CodegenError> {
+    let mut kept = Vec::with_capacity(items.len());
+    let mut compacted = 0;
+    for mut item in items.drain(..) {
+        let mut invocation = None;
+        if let Item::Enum(e) = &mut item {
+            let name = e.ident.to_string();
+            let err = |why: String| sites.error("compact unions", &name, &why);
+            if attrs::has(&e.attrs, DESERIALIZE).map_err(err)?
+                && let Some(plan) = plan(e).map_err(err)?
+            {
+                invocation = Some(apply(e, &plan, rt, roles).map_err(err)?);
+                compacted += 1;
+            }
+        }
+        kept.push(item);
+        kept.extend(invocation);
+    }
+    *items = kept;
+    Ok(compacted)
+}
+
+/// How the variant is told apart.
+#[derive(Debug, PartialEq)]
+enum Kind {
+    Internal(String),
+    Adjacent(String, String),
+    Untagged,
+}
+
+/// A struct variant's field as the macro takes it.
+struct Field {
+    ident: syn::Ident,
+    wire: String,
+    default: Option<syn::Path>,
+}
+
+enum Shape {
+    Unit,
+    Newtype,
+    Struct(Vec<Field>),
+}
+
+struct Variant {
+    ident: syn::Ident,
+    wire: String,
+    shape: Shape,
+}
+
+struct Plan {
+    kind: Kind,
+    variants: Vec<Variant>,
+    other: Option<syn::Ident>,
+}
+
+/// The plan for `e`, which derives `Deserialize`; `None` keeps serde's
+/// derive.
+fn plan(e: &ItemEnum) -> Result<Option<Plan>, String> {
+    if !e.generics.params.is_empty() {
+        return Ok(None);
+    }
+    let Some(kind) = kind(&attrs::serde_metas(&e.attrs)?)? else {
+        return Ok(None);
+    };
+    let mut variants = Vec::with_capacity(e.variants.len());
+    let mut other = None;
+    for v in &e.variants {
+        let mut wire = v.ident.to_string();
+        let mut is_other = false;
+        for meta in attrs::serde_metas(&v.attrs)? {
+            match &meta {
+                Meta::NameValue(nv) if nv.path.is_ident("rename") => wire = string(&nv.value)?,
+                Meta::Path(p) if p.is_ident("other") => is_other = true,
+                _ => return Ok(None),
+            }
+        }
+        let shape = match &v.fields {
+            Fields::Unit => Shape::Unit,
+            Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                if f.unnamed.iter().any(|f| !f.attrs.is_empty()) {
+                    return Ok(None);
+                }
+                Shape::Newtype
+            }
+            Fields::Unnamed(_) => return Ok(None),
+            Fields::Named(named) => match struct_fields(named)? {
+                Some(fields) => Shape::Struct(fields),
+                None => return Ok(None),
+            },
+        };
+        let fits = match (&kind, &shape) {
+            (Kind::Untagged, Shape::Unit) | (Kind::Adjacent(..), Shape::Struct(_)) => false,
+            _ => !is_other || (matches!(shape, Shape::Unit) && other.is_none()),
+        };
+        if !fits {
+            return Ok(None);
+        }
+        if is_other {
+            other = Some(v.ident.clone());
+        } else {
+            variants.push(Variant {
+                ident: v.ident.clone(),
+                wire,
+                shape,
+            });
+        }
+    }
+    Ok(Some(Plan {
+        kind,
+        variants,
+        other,
+    }))
+}
+
+fn kind(metas: &[Meta]) -> Result<Option<Kind>, String> {
+    let (mut tag, mut content, mut untagged) = (None, None, false);
+    for meta in metas {
+        match meta {
+            Meta::NameValue(nv) if nv.path.is_ident("tag") => tag = Some(string(&nv.value)?),
+            Meta::NameValue(nv) if nv.path.is_ident("content") => {
+                content = Some(string(&nv.value)?);
+            }
+            Meta::Path(p) if p.is_ident("untagged") => untagged = true,
+            _ => return Ok(None),
+        }
+    }
+    Ok(match (tag, content, untagged) {
+        (Some(tag), None, false) => Some(Kind::Internal(tag)),
+        (Some(tag), Some(content), false) => Some(Kind::Adjacent(tag, content)),
+        (None, None, true) => Some(Kind::Untagged),
+        // An enum of serde's default (externally tagged) representation, or
+        // attributes that contradict each other: serde's derive decides.
+        _ => None,
+    })
+}
+
+fn struct_fields(named: &syn::FieldsNamed) -> Result<Option<Vec<Field>>, String> {
+    let mut fields = Vec::with_capacity(named.named.len());
+    for f in &named.named {
+        let ident = f.ident.clone().ok_or("a named field without a name")?;
+        let mut field = Field {
+            wire: ident.to_string().trim_start_matches("r#").to_owned(),
+            ident,
+            default: None,
+        };
+        for meta in attrs::serde_metas(&f.attrs)? {
+            match &meta {
+                Meta::NameValue(nv) if nv.path.is_ident("rename") => {
+                    field.wire = string(&nv.value)?;
+                }
+                Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {}
+                Meta::Path(p) if p.is_ident("default") => {
+                    field.default = Some(syn::parse_quote!(::std::default::Default::default));
+                }
+                Meta::NameValue(nv) if nv.path.is_ident("default") => {
+                    field.default = Some(path(&nv.value)?);
+                }
+                _ => return Ok(None),
+            }
+        }
+        fields.push(field);
+    }
+    Ok(Some(fields))
+}
+
+/// Removes the `Deserialize` derive (and, where no serde derive is left
+/// unconditionally, the serde attributes or their condition); returns the
+/// invocation.
+fn apply(e: &mut ItemEnum, plan: &Plan, rt: &TokenStream, roles: &Roles) -> Result<Item, String> {
+    attrs::take(&mut e.attrs, DESERIALIZE)?;
+    let name = e.ident.to_string();
+    // What only decoding reads (`default`, `other`) is in the invocation now.
+    for_each_serde_attr(e, |attr| {
+        let metas = attrs::serde_metas(std::slice::from_ref(attr)).ok()?;
+        let kept: Vec<&Meta> = metas
+            .iter()
+            .filter(|m| !m.path().is_ident("default") && !m.path().is_ident("other"))
+            .collect();
+        (!kept.is_empty()).then(|| syn::parse_quote!(#[serde(#(#kept),*)]))
+    });
+    if !attrs::has(&e.attrs, SERIALIZE)? {
+        for_each_serde_attr(e, |_| None);
+    } else if let Some(feature) = roles.received_only(&name) {
+        attrs::take(&mut e.attrs, SERIALIZE)?;
+        // Before the serde attributes: a derive's helper attribute may not
+        // come before the derive.
+        let at = e
+            .attrs
+            .iter()
+            .position(|a| a.path().is_ident("derive"))
+            .map_or(0, |i| i + 1);
+        e.attrs.insert(
+            at,
+            syn::parse_quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize))]),
+        );
+        for_each_serde_attr(e, |attr| {
+            let meta = &attr.meta;
+            Some(syn::parse_quote!(#[cfg_attr(feature = #feature, #meta)]))
+        });
+    }
+    let ident = &e.ident;
+    let variants = plan.variants.iter().map(|v| {
+        let (variant, wire) = (&v.ident, &v.wire);
+        let wire = (plan.kind != Kind::Untagged).then(|| quote!(#wire));
+        let shape = match &v.shape {
+            Shape::Unit => quote!(),
+            Shape::Newtype => quote!((_)),
+            Shape::Struct(fields) => {
+                let fields = fields.iter().map(|f| {
+                    let (field, fwire) = (&f.ident, &f.wire);
+                    let default = f.default.as_ref().map(|d| quote!(= #d));
+                    quote!(#field: #fwire #default)
+                });
+                quote!({ #(#fields),* })
+            }
+        };
+        quote!(#wire #variant #shape)
+    });
+    let kind = match &plan.kind {
+        Kind::Internal(tag) => quote!(tag #tag),
+        Kind::Adjacent(tag, content) => quote!(tag #tag content #content),
+        Kind::Untagged => quote!(untagged),
+    };
+    let other = plan.other.as_ref().map(|o| quote!(, other #o));
+    Ok(syn::parse_quote! {
+        #rt::deserialize_union!(#ident, #kind, [#(#variants),*] #other);
+    })
+}
+
+/// Replaces every `#[serde(...)]` of the enum, its variants and their
+/// fields with what `f` returns (`None` drops it).
+fn for_each_serde_attr(e: &mut ItemEnum, f: impl Fn(&Attribute) -> Option<Attribute>) {
+    let rewrite = |attrs: &mut Vec<Attribute>| {
+        *attrs = attrs
+            .drain(..)
+            .filter_map(|a| {
+                if a.path().is_ident("serde") {
+                    f(&a)
+                } else {
+                    Some(a)
+                }
+            })
+            .collect();
+    };
+    rewrite(&mut e.attrs);
+    for v in e.variants.iter_mut() {
+        rewrite(&mut v.attrs);
+        for field in v.fields.iter_mut() {
+            rewrite(&mut field.attrs);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "unions_tests.rs"]
+mod tests;
