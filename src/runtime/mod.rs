@@ -29,6 +29,7 @@ mod unions;
 pub use crate::__kombo_deserialize_struct as deserialize_struct;
 pub use crate::__kombo_deserialize_union as deserialize_union;
 pub use crate::__kombo_serialize_struct as serialize_struct;
+pub use crate::__kombo_serialize_union as serialize_union;
 pub use crate::__kombo_string_enum as string_enum;
 pub use bytes::Bytes;
 pub use call::Call;

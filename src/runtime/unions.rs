@@ -261,6 +261,111 @@ macro_rules! __kombo_deserialize_union {
     };
 }
 
+/// `Serialize` for a union, as serde's derive writes it: the same name and
+/// kind as [`__kombo_deserialize_union`], each struct variant's fields with
+/// their wire names and, for a field left out when empty, its test (`if
+/// path`). A tagged union's newtype variants are not taken (serde's derive
+/// serializes those).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kombo_serialize_union {
+    ($name:ident, tag $tag:literal,
+     [$($wire:literal $variant:ident $({$($field:ident : $fwire:literal $(if $skip:path)?),* $(,)?})?),* $(,)?]
+     $(, other $other:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                use ::serde::ser::SerializeStruct as _;
+                match self {
+                    $($crate::__kombo_serialize_union!(@pattern $name $variant $({$($field),*})?) => {
+                        let len = 1 $($(+ $crate::__kombo_serialize_union!(@len $field $(, $skip)?))*)?;
+                        let mut state = serializer.serialize_struct(stringify!($name), len)?;
+                        state.serialize_field($tag, $wire)?;
+                        $($($crate::__kombo_serialize_union!(@field state, $field, $fwire $(, $skip)?);)*)?
+                        state.end()
+                    })*
+                    $($name::$other => {
+                        let mut state = serializer.serialize_struct(stringify!($name), 1)?;
+                        state.serialize_field($tag, stringify!($other))?;
+                        state.end()
+                    })?
+                }
+            }
+        }
+    };
+    ($name:ident, tag $tag:literal content $content:literal,
+     [$($wire:literal $variant:ident $(($newtype:tt))?),* $(,)?]
+     $(, other $other:ident)?) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                use ::serde::ser::SerializeStruct as _;
+                match self {
+                    $($name::$variant $(($crate::__kombo_serialize_union!(@bind value $newtype)))? => {
+                        let len = 1 $(+ $crate::__kombo_serialize_union!(@one $newtype))?;
+                        let mut state = serializer.serialize_struct(stringify!($name), len)?;
+                        state.serialize_field($tag, $wire)?;
+                        $(state.serialize_field($content, $crate::__kombo_serialize_union!(@bind value $newtype))?;)?
+                        state.end()
+                    })*
+                    $($name::$other => {
+                        let mut state = serializer.serialize_struct(stringify!($name), 1)?;
+                        state.serialize_field($tag, stringify!($other))?;
+                        state.end()
+                    })?
+                }
+            }
+        }
+    };
+    ($name:ident, untagged,
+     [$($variant:ident $({$($field:ident : $fwire:literal $(if $skip:path)?),* $(,)?})? $(($newtype:tt))?),* $(,)?]) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                #[allow(unused_imports)]
+                use ::serde::ser::SerializeStruct as _;
+                match self {
+                    $($crate::__kombo_serialize_union!(@pattern $name $variant $({$($field),*})? $((value $newtype))?) =>
+                        $crate::__kombo_serialize_union!(@untagged $variant, serializer
+                            $({$($field : $fwire $(if $skip)?),*})? $((value $newtype))?),)*
+                }
+            }
+        }
+    };
+    (@pattern $name:ident $variant:ident) => { $name::$variant };
+    (@pattern $name:ident $variant:ident {$($field:ident),*}) => { $name::$variant { $($field),* } };
+    (@pattern $name:ident $variant:ident ($value:ident _)) => { $name::$variant($value) };
+    (@bind $value:ident _) => { $value };
+    (@one _) => { 1 };
+    (@len $field:ident) => { 1 };
+    (@len $field:ident, $skip:path) => { usize::from(!$skip($field)) };
+    (@field $state:ident, $field:ident, $fwire:literal) => {
+        $state.serialize_field($fwire, $field)?
+    };
+    (@field $state:ident, $field:ident, $fwire:literal, $skip:path) => {
+        if $skip($field) {
+            $state.skip_field($fwire)?
+        } else {
+            $state.serialize_field($fwire, $field)?
+        }
+    };
+    (@untagged $variant:ident, $serializer:ident ($value:ident _)) => {
+        ::serde::Serialize::serialize($value, $serializer)
+    };
+    (@untagged $variant:ident, $serializer:ident {$($field:ident : $fwire:literal $(if $skip:path)?),*}) => {{
+        let len = 0 $(+ $crate::__kombo_serialize_union!(@len $field $(, $skip)?))*;
+        let mut state = $serializer.serialize_struct(stringify!($variant), len)?;
+        $($crate::__kombo_serialize_union!(@field state, $field, $fwire $(, $skip)?);)*
+        state.end()
+    }};
+}
+
 #[cfg(test)]
 #[path = "unions_tests.rs"]
 mod tests;

@@ -258,3 +258,156 @@ fn a_union_nested_in_a_value_reports_the_outer_position() {
         "{e}"
     );
 }
+
+#[derive(Debug, PartialEq)]
+enum Shape {
+    Text { max: Option<i64>, kind: String },
+    Boolean,
+    UnknownVariant,
+}
+crate::__kombo_serialize_union!(Shape, tag "type", [
+    "TEXT" Text { max: "max" if ::std::option::Option::is_none, kind: "kind_name" },
+    "BOOLEAN" Boolean
+], other UnknownVariant);
+
+#[derive(serde::Serialize)]
+#[serde(tag = "type")]
+enum SerdeShape {
+    #[serde(rename = "TEXT")]
+    Text {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+        #[serde(rename = "kind_name")]
+        kind: String,
+    },
+    #[serde(rename = "BOOLEAN")]
+    Boolean,
+    UnknownVariant,
+}
+
+crate::__kombo_serialize_union!(Imported, tag "id_type" content "id", [
+    "application_id" ApplicationId(_),
+    "none" Nothing
+], other UnknownVariant);
+
+#[derive(serde::Serialize)]
+#[serde(tag = "id_type", content = "id")]
+enum SerdeImportedOut {
+    #[serde(rename = "application_id")]
+    ApplicationId(String),
+    #[serde(rename = "none")]
+    Nothing,
+    UnknownVariant,
+}
+
+crate::__kombo_serialize_union!(
+    Priority,
+    untagged,
+    [
+        Labelled {
+            label: "label",
+            level: "level" if level_is_zero,
+        },
+        Level { level: "level" },
+        Flags(_),
+    ]
+);
+
+fn level_is_zero(level: &i64) -> bool {
+    *level == 0
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum SerdePriorityOut {
+    Labelled {
+        label: String,
+        #[serde(skip_serializing_if = "level_is_zero")]
+        level: i64,
+    },
+    Level {
+        level: i64,
+    },
+    Flags(Vec<bool>),
+}
+
+#[test]
+fn a_union_serializes_as_serdes_derive_does() {
+    let json = |v: serde_json::Result<serde_json::Value>| v.unwrap();
+    let cases = [
+        (
+            serde_json::to_value(Shape::Text {
+                max: None,
+                kind: "k".into(),
+            }),
+            serde_json::to_value(SerdeShape::Text {
+                max: None,
+                kind: "k".into(),
+            }),
+        ),
+        (
+            serde_json::to_value(Shape::Text {
+                max: Some(3),
+                kind: "k".into(),
+            }),
+            serde_json::to_value(SerdeShape::Text {
+                max: Some(3),
+                kind: "k".into(),
+            }),
+        ),
+        (
+            serde_json::to_value(Shape::Boolean),
+            serde_json::to_value(SerdeShape::Boolean),
+        ),
+        (
+            serde_json::to_value(Shape::UnknownVariant),
+            serde_json::to_value(SerdeShape::UnknownVariant),
+        ),
+        (
+            serde_json::to_value(Imported::ApplicationId("a".into())),
+            serde_json::to_value(SerdeImportedOut::ApplicationId("a".into())),
+        ),
+        (
+            serde_json::to_value(Imported::Nothing),
+            serde_json::to_value(SerdeImportedOut::Nothing),
+        ),
+        (
+            serde_json::to_value(Imported::UnknownVariant),
+            serde_json::to_value(SerdeImportedOut::UnknownVariant),
+        ),
+        (
+            serde_json::to_value(Priority::Labelled {
+                label: "l".into(),
+                level: 0,
+            }),
+            serde_json::to_value(SerdePriorityOut::Labelled {
+                label: "l".into(),
+                level: 0,
+            }),
+        ),
+        (
+            serde_json::to_value(Priority::Level { level: 2 }),
+            serde_json::to_value(SerdePriorityOut::Level { level: 2 }),
+        ),
+        (
+            serde_json::to_value(Priority::Flags(vec![true])),
+            serde_json::to_value(SerdePriorityOut::Flags(vec![true])),
+        ),
+    ];
+    for (ours, serde) in cases {
+        assert_eq!(json(ours), json(serde));
+    }
+    // And the text, key order included.
+    assert_eq!(
+        serde_json::to_string(&Shape::Text {
+            max: Some(1),
+            kind: "k".into()
+        })
+        .unwrap(),
+        r#"{"type":"TEXT","max":1,"kind_name":"k"}"#
+    );
+    let round: Imported =
+        serde_json::from_value(serde_json::to_value(Imported::ApplicationId("a".into())).unwrap())
+            .unwrap();
+    assert_eq!(round, Imported::ApplicationId("a".into()));
+}

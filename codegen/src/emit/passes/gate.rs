@@ -20,10 +20,11 @@ pub(crate) type Reach = BTreeMap<String, BTreeSet<String>>;
 
 /// The runtime macros the passes invoke inside `types`, each naming its
 /// type first (`deserialize_struct!(Name { … })`).
-const TYPE_MACROS: [&str; 5] = [
+const TYPE_MACROS: [&str; 6] = [
     "deserialize_struct",
     "deserialize_union",
     "serialize_struct",
+    "serialize_union",
     "string_enum",
     "fields_builder",
 ];

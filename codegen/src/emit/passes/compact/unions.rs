@@ -11,9 +11,11 @@
 //! Anything else — another serde attribute, generics — keeps serde's derive
 //! (the fallback documented in `structs.rs`, tested below).
 //!
-//! Only `Deserialize` moves. A union that keeps serde's `Serialize` derive
-//! keeps its serde attributes for it; a received-only union's derive and
-//! attributes are put behind the opt-in feature here (the [`Roles`] pass
+//! `Serialize` moves to `serialize_union!` (behind the [`Roles`] gate for a
+//! received-only union) except for an internally tagged union with a newtype
+//! variant, which serde serializes by merging the tag into the inner map:
+//! that union keeps serde's `Serialize` derive and the attributes it reads,
+//! put behind the opt-in feature here when received-only (the roles pass
 //! only gates types that still derive both).
 
 use proc_macro2::TokenStream;
@@ -37,19 +39,19 @@ pub(crate) fn compact_unions(
     let mut kept = Vec::with_capacity(items.len());
     let mut compacted = 0;
     for mut item in items.drain(..) {
-        let mut invocation = None;
+        let mut invocations = Vec::new();
         if let Item::Enum(e) = &mut item {
             let name = e.ident.to_string();
             let err = |why: String| sites.error("compact unions", &name, &why);
             if attrs::has(&e.attrs, DESERIALIZE).map_err(err)?
                 && let Some(plan) = plan(e).map_err(err)?
             {
-                invocation = Some(apply(e, &plan, rt, roles).map_err(err)?);
+                invocations = apply(e, &plan, rt, roles).map_err(err)?;
                 compacted += 1;
             }
         }
         kept.push(item);
-        kept.extend(invocation);
+        kept.extend(invocations);
     }
     *items = kept;
     Ok(compacted)
@@ -68,6 +70,8 @@ struct Field {
     ident: syn::Ident,
     wire: String,
     default: Option<syn::Path>,
+    /// The predicate that skips the field when serializing.
+    skip: Option<syn::Path>,
 }
 
 enum Shape {
@@ -177,13 +181,16 @@ fn struct_fields(named: &syn::FieldsNamed) -> Result<Option<Vec<Field>>, String>
             wire: ident.to_string().trim_start_matches("r#").to_owned(),
             ident,
             default: None,
+            skip: None,
         };
         for meta in attrs::serde_metas(&f.attrs)? {
             match &meta {
                 Meta::NameValue(nv) if nv.path.is_ident("rename") => {
                     field.wire = string(&nv.value)?;
                 }
-                Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {}
+                Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
+                    field.skip = Some(path(&nv.value)?);
+                }
                 Meta::Path(p) if p.is_ident("default") => {
                     field.default = Some(syn::parse_quote!(::std::default::Default::default));
                 }
@@ -198,13 +205,46 @@ fn struct_fields(named: &syn::FieldsNamed) -> Result<Option<Vec<Field>>, String>
     Ok(Some(fields))
 }
 
-/// Removes the `Deserialize` derive (and, where no serde derive is left
-/// unconditionally, the serde attributes or their condition); returns the
-/// invocation.
-fn apply(e: &mut ItemEnum, plan: &Plan, rt: &TokenStream, roles: &Roles) -> Result<Item, String> {
+/// Removes the `Deserialize` derive, and the `Serialize` derive where the
+/// macro writes it too, with the serde attributes no derive reads any more;
+/// returns the invocations.
+fn apply(
+    e: &mut ItemEnum,
+    plan: &Plan,
+    rt: &TokenStream,
+    roles: &Roles,
+) -> Result<Vec<Item>, String> {
     attrs::take(&mut e.attrs, DESERIALIZE)?;
     let name = e.ident.to_string();
-    // What only decoding reads (`default`, `other`) is in the invocation now.
+    // serde serializes an internally tagged newtype variant by merging the
+    // tag into the inner value's map: that stays with its derive.
+    let merged = matches!(plan.kind, Kind::Internal(_))
+        && plan
+            .variants
+            .iter()
+            .any(|v| matches!(v.shape, Shape::Newtype));
+    let serialize = attrs::has(&e.attrs, SERIALIZE)?;
+    if !serialize || !merged {
+        if serialize {
+            attrs::take(&mut e.attrs, SERIALIZE)?;
+        }
+        for_each_serde_attr(e, |_| None);
+    } else {
+        keep_serde_derive(e, roles.received_only(&name));
+    }
+    let mut out = vec![invocation(e, plan, rt, "deserialize_union", false)];
+    if serialize && !merged {
+        let gate = roles.serialize_gate(&name);
+        let invocation = invocation(e, plan, rt, "serialize_union", true);
+        out.push(syn::parse_quote!(#gate #invocation));
+    }
+    Ok(out)
+}
+
+/// For serde's `Serialize` derive: drops what only decoding reads (`default`,
+/// `other`, now in the invocation) and, for a received-only union, puts the
+/// derive and its attributes behind the feature.
+fn keep_serde_derive(e: &mut ItemEnum, received_only: Option<&str>) {
     for_each_serde_attr(e, |attr| {
         let metas = attrs::serde_metas(std::slice::from_ref(attr)).ok()?;
         let kept: Vec<&Meta> = metas
@@ -213,26 +253,30 @@ fn apply(e: &mut ItemEnum, plan: &Plan, rt: &TokenStream, roles: &Roles) -> Resu
             .collect();
         (!kept.is_empty()).then(|| syn::parse_quote!(#[serde(#(#kept),*)]))
     });
-    if !attrs::has(&e.attrs, SERIALIZE)? {
-        for_each_serde_attr(e, |_| None);
-    } else if let Some(feature) = roles.received_only(&name) {
-        attrs::take(&mut e.attrs, SERIALIZE)?;
-        // Before the serde attributes: a derive's helper attribute may not
-        // come before the derive.
-        let at = e
-            .attrs
-            .iter()
-            .position(|a| a.path().is_ident("derive"))
-            .map_or(0, |i| i + 1);
-        e.attrs.insert(
-            at,
-            syn::parse_quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize))]),
-        );
-        for_each_serde_attr(e, |attr| {
-            let meta = &attr.meta;
-            Some(syn::parse_quote!(#[cfg_attr(feature = #feature, #meta)]))
-        });
-    }
+    let Some(feature) = received_only else {
+        return;
+    };
+    let _ = attrs::remove(&mut e.attrs, SERIALIZE);
+    // Before the serde attributes: a derive's helper attribute may not come
+    // before the derive.
+    let at = e
+        .attrs
+        .iter()
+        .position(|a| a.path().is_ident("derive"))
+        .map_or(0, |i| i + 1);
+    e.attrs.insert(
+        at,
+        syn::parse_quote!(#[cfg_attr(feature = #feature, derive(::serde::Serialize))]),
+    );
+    for_each_serde_attr(e, |attr| {
+        let meta = &attr.meta;
+        Some(syn::parse_quote!(#[cfg_attr(feature = #feature, #meta)]))
+    });
+}
+
+/// `macro!(Name, kind, [variants], other Catchall);` — with each field's
+/// default for decoding, its skip test for encoding.
+fn invocation(e: &ItemEnum, plan: &Plan, rt: &TokenStream, name: &str, encode: bool) -> Item {
     let ident = &e.ident;
     let variants = plan.variants.iter().map(|v| {
         let (variant, wire) = (&v.ident, &v.wire);
@@ -243,8 +287,12 @@ fn apply(e: &mut ItemEnum, plan: &Plan, rt: &TokenStream, roles: &Roles) -> Resu
             Shape::Struct(fields) => {
                 let fields = fields.iter().map(|f| {
                     let (field, fwire) = (&f.ident, &f.wire);
-                    let default = f.default.as_ref().map(|d| quote!(= #d));
-                    quote!(#field: #fwire #default)
+                    let extra = match (encode, &f.default, &f.skip) {
+                        (false, Some(default), _) => quote!(= #default),
+                        (true, _, Some(skip)) => quote!(if #skip),
+                        _ => quote!(),
+                    };
+                    quote!(#field: #fwire #extra)
                 });
                 quote!({ #(#fields),* })
             }
@@ -257,9 +305,10 @@ fn apply(e: &mut ItemEnum, plan: &Plan, rt: &TokenStream, roles: &Roles) -> Resu
         Kind::Untagged => quote!(untagged),
     };
     let other = plan.other.as_ref().map(|o| quote!(, other #o));
-    Ok(syn::parse_quote! {
-        #rt::deserialize_union!(#ident, #kind, [#(#variants),*] #other);
-    })
+    let mac = syn::Ident::new(name, proc_macro2::Span::call_site());
+    syn::parse_quote! {
+        #rt::#mac!(#ident, #kind, [#(#variants),*] #other);
+    }
 }
 
 /// Replaces every `#[serde(...)]` of the enum, its variants and their

@@ -202,3 +202,52 @@ fn a_union_in_another_shape_fails_naming_it() {
         "{e}"
     );
 }
+
+#[test]
+fn a_union_the_macros_serialize_keeps_no_serde_derive_or_attribute() {
+    let priority = || -> ItemEnum {
+        syn::parse_quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+            #[serde(untagged)]
+            pub enum Priority {
+                Variant0 {
+                    label: String,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    level: Option<i64>,
+                },
+                Variant1(Vec<bool>),
+            }
+        }
+    };
+    let macro_name = |item: &Item| match item {
+        Item::Macro(m) => m.mac.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    for (sent, gated) in [(&[][..], true), (&["Priority"][..], false)] {
+        let items = compact(priority(), sent).unwrap();
+        let [Item::Enum(e), de, ser] = items.as_slice() else {
+            panic!("expected the enum and two invocations, got {}", items.len())
+        };
+        assert!(!attrs::has(&e.attrs, DESERIALIZE).unwrap());
+        assert!(!attrs::has(&e.attrs, SERIALIZE).unwrap());
+        let serde = |attrs: &[Attribute]| {
+            attrs
+                .iter()
+                .any(|a| a.path().is_ident("serde") || a.path().is_ident("cfg_attr"))
+        };
+        assert!(!serde(&e.attrs));
+        assert!(
+            e.variants
+                .iter()
+                .all(|v| !serde(&v.attrs) && v.fields.iter().all(|f| !serde(&f.attrs)))
+        );
+        assert_eq!(macro_name(de).as_deref(), Some("deserialize_union"));
+        assert_eq!(macro_name(ser).as_deref(), Some("serialize_union"));
+        let Item::Macro(ser) = ser else { panic!() };
+        assert_eq!(
+            ser.attrs.iter().any(|a| a.path().is_ident("cfg")),
+            gated,
+            "a received-only union serializes behind the feature"
+        );
+    }
+}
