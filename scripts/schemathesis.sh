@@ -19,15 +19,21 @@ cargo build -q -p kombo-cli
 cargo build -q -p kombo-fixtures --features mock --example mock_server
 target=${CARGO_TARGET_DIR:-target}
 work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+# `serve` runs in a command substitution (a subshell): the mocks' pids go
+# through a file, or the cleanup would see none and leave them running.
+cleanup() {
+  if [ -f "$work/pids" ]; then
+    while read -r pid; do kill "$pid" 2>/dev/null || true; done < "$work/pids"
+  fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 # Starts a mock (its command in "$@"), waits for the URL it prints first.
 serve() {
   local out="$work/$1"; shift
   "$@" > "$out" 2>&1 &
-  pids+=($!)
+  echo $! >> "$work/pids"
   for _ in $(seq 100); do
     if head -1 "$out" | grep -q '^http://'; then head -1 "$out"; return; fi
     sleep 0.1
