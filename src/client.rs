@@ -259,6 +259,9 @@ impl KomboBuilder {
             (limiter, _) => limiter,
         };
         let base_url = region.base_url().trim_end_matches('/').to_owned();
+        let base = url::Url::parse(&base_url)
+            .ok()
+            .filter(|u| !u.cannot_be_a_base() && u.query().is_none() && u.fragment().is_none());
         let bearer = match &key {
             KeySource::Fixed(key) => crate::runtime::bearer(key),
             KeySource::Provider(_) => None,
@@ -268,6 +271,7 @@ impl KomboBuilder {
                 shared: Arc::new(Shared {
                     http,
                     base_url,
+                    base,
                     region,
                     key,
                     bearer,

@@ -34,20 +34,44 @@ impl RateLimit {
     ///
     /// Works on any response: `RateLimit::from_headers(response.headers())`.
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        // Looked up on every response (the limiter reads them): by name
-        // constants, not by strings parsed into header names each time.
-        let number = |name: &HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
+        // Read on every response (the limiter reads them): one pass over the
+        // headers, comparing names (a standard header's name differs from
+        // these at its tag), instead of hashing each of the five names.
+        let number = |value: &reqwest::header::HeaderValue| {
+            value
+                .to_str()
+                .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
+        const NAMES: [HeaderName; 5] = [
+            LIMIT,
+            REMAINING,
+            RESET,
+            CONCURRENCY_LIMIT,
+            CONCURRENCY_REMAINING,
+        ];
+        let mut seen = [None; 5];
+        for (name, value) in headers {
+            // The first value of a repeated header, as `HeaderMap::get` reads.
+            if let Some(i) = NAMES.iter().position(|n| n == name)
+                && seen[i].is_none()
+            {
+                seen[i] = Some(number(value));
+            }
+        }
+        let [
+            limit,
+            remaining,
+            reset,
+            concurrency_limit,
+            concurrency_remaining,
+        ] = seen.map(Option::flatten);
         RateLimit {
-            limit: number(&LIMIT),
-            remaining: number(&REMAINING),
-            reset: number(&RESET).map(Duration::from_secs),
-            concurrency_limit: number(&CONCURRENCY_LIMIT),
-            concurrency_remaining: number(&CONCURRENCY_REMAINING),
+            limit,
+            remaining,
+            reset: reset.map(Duration::from_secs),
+            concurrency_limit,
+            concurrency_remaining,
         }
     }
 

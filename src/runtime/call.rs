@@ -6,6 +6,7 @@
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, Request, Url};
 use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -34,6 +35,8 @@ pub struct Call<'a> {
     core: &'a Core,
     operation: &'static Operation,
     options: CallOptions,
+    /// The path with its parameters filled in (the whole URL without a
+    /// parsed base).
     url: String,
     query: Vec<(&'static str, String)>,
     headers: HeaderMap,
@@ -54,8 +57,14 @@ impl<'a> Call<'a> {
         options: CallOptions,
         path: &[&dyn std::fmt::Display],
     ) -> Result<Self, Error> {
-        let mut url = String::with_capacity(core.shared.base_url.len() + operation.path.len() + 16);
-        url.push_str(&core.shared.base_url);
+        // With a parsed base, the path alone (the base's path first);
+        // otherwise the whole URL, parsed when sent.
+        let prefix = match &core.shared.base {
+            Some(base) => base.path().trim_end_matches('/'),
+            None => core.shared.base_url.as_str(),
+        };
+        let mut url = String::with_capacity(prefix.len() + operation.path.len() + 16);
+        url.push_str(prefix);
         let mut values = path.iter();
         let mut rest = operation.path;
         while let Some(open) = rest.find('{') {
@@ -211,15 +220,7 @@ impl<'a> Call<'a> {
     }
 
     async fn execute(self) -> Result<Success, Error> {
-        let Call {
-            core,
-            operation,
-            options,
-            url,
-            query,
-            mut headers,
-            body,
-        } = self;
+        let core = self.core;
         let provided;
         let key: &SecretString = match &core.shared.key {
             KeySource::Fixed(key) => key,
@@ -228,6 +229,55 @@ impl<'a> Call<'a> {
                 &provided
             }
         };
+        // Built whole before anything is sent (every invalid input is an
+        // error here), then again for each retry: nothing is cloned for a
+        // retry that never comes.
+        let first = self.request(key)?;
+        let operation = self.operation;
+        let integration = self.integration();
+        let policy = self.options.retry.as_ref().unwrap_or(&core.shared.retry);
+        let admission = core
+            .shared
+            .limiter
+            .as_ref()
+            .map(|limiter| limiter.admission(operation, integration));
+        #[cfg(feature = "redis")]
+        let admission =
+            admission.map(|a| a.with_api_key(secrecy::ExposeSecret::expose_secret(key)));
+        transport::execute(
+            &core.shared.http,
+            policy,
+            first,
+            || self.request(key),
+            operation,
+            admission,
+            integration,
+        )
+        .await
+    }
+
+    /// The integration the request is sent for (the `X-Integration-Id` a
+    /// scoped client adds): the limiter's key.
+    fn integration(&self) -> Option<&'a str> {
+        let sends = self
+            .operation
+            .scoped_headers
+            .iter()
+            .any(|scoped| scoped.name.eq_ignore_ascii_case(super::INTEGRATION_HEADER));
+        sends
+            .then_some(self.core.integration_id.as_deref())
+            .flatten()
+    }
+
+    /// The request of one attempt.
+    fn request(&self, key: &SecretString) -> Result<Request, Error> {
+        let Call {
+            core,
+            operation,
+            options,
+            ..
+        } = self;
+        let mut headers = self.headers.clone();
         for (name, value) in &options.headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| invalid(operation, format!("{name:?} is not a valid header name")))?;
@@ -247,8 +297,6 @@ impl<'a> Call<'a> {
             })?;
             headers.insert(header, value);
         }
-        // The integration the request is sent for: the limiter's key.
-        let mut integration = None;
         for scoped in operation.scoped_headers {
             let value = core
                 .integration_id
@@ -266,7 +314,6 @@ impl<'a> Call<'a> {
                         invalid(operation, format!("{:?} is not a header name", scoped.name))
                     })?;
                     headers.insert(name, value);
-                    integration = core.integration_id.as_deref();
                 }
                 None if scoped.required => {
                     return Err(invalid(
@@ -291,41 +338,32 @@ impl<'a> Call<'a> {
         };
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let method = reqwest::Method::from_bytes(operation.method.as_bytes())
+        let method = Method::from_bytes(operation.method.as_bytes())
             .map_err(|_| invalid(operation, "not an HTTP method"))?;
-        let mut builder = core.shared.http.request(method, url);
-        if !query.is_empty() {
-            builder = builder.query(&query);
+        let mut url = match &core.shared.base {
+            Some(base) => {
+                let mut url = base.clone();
+                url.set_path(&self.url);
+                url
+            }
+            None => Url::parse(&self.url).map_err(|e| invalid(operation, e))?,
+        };
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(
+                self.query
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str())),
+            );
         }
-        if let Some((bytes, content_type)) = body {
-            headers.insert(CONTENT_TYPE, content_type);
-            builder = builder.body(bytes);
+        let mut request = Request::new(method, url);
+        if let Some((bytes, content_type)) = &self.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            *request.body_mut() = Some(bytes.clone().into());
         }
-        if let Some(timeout) = options.timeout {
-            builder = builder.timeout(timeout);
-        }
-        let mut request = builder.build().map_err(|e| invalid(operation, e))?;
-        // The builder adds no headers of its own (the client's defaults are
-        // added when sent): the map is handed over, not copied entry by entry.
+        *request.timeout_mut() = options.timeout;
+        // The client's default headers are added when it is sent.
         *request.headers_mut() = headers;
-        let policy = options.retry.as_ref().unwrap_or(&core.shared.retry);
-        let admission = core
-            .shared
-            .limiter
-            .as_ref()
-            .map(|limiter| limiter.admission(operation, integration));
-        #[cfg(feature = "redis")]
-        let admission =
-            admission.map(|a| a.with_api_key(secrecy::ExposeSecret::expose_secret(key)));
-        transport::execute(
-            &core.shared.http,
-            policy,
-            request,
-            operation,
-            admission,
-            integration,
-        )
-        .await
+        Ok(request)
     }
 }
 

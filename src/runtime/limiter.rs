@@ -136,6 +136,16 @@ impl<'a> Permit<'a> {
         }
     }
 
+    /// Whether the slot is held in Redis, so an attempt runs under
+    /// [`Permit::hold`]; otherwise the attempt is awaited directly (not moved
+    /// into another future).
+    pub(crate) fn leased(&self) -> bool {
+        #[cfg(feature = "redis")]
+        return self.lease.is_some();
+        #[cfg(not(feature = "redis"))]
+        false
+    }
+
     /// Runs `attempt` under this permit (a slot held in Redis is renewed
     /// while it runs).
     pub(crate) async fn hold<F: std::future::Future>(&self, attempt: F) -> F::Output {

@@ -131,6 +131,10 @@ pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
     /// The base URL without a trailing `/`.
     pub(crate) base_url: String,
+    /// The base URL parsed once, when a call's URL can be this one with its
+    /// path replaced (no query or fragment): a call then parses only its
+    /// path, not the whole URL again.
+    pub(crate) base: Option<url::Url>,
     pub(crate) region: Region,
     pub(crate) key: KeySource,
     /// `Authorization` for a fixed key (`None` with a provider, or when the

@@ -1,12 +1,10 @@
-//! Sending: the attempts of one call with retries (backon), each admitted
+//! Sending: the attempts of one call with retries (delays from backon), each admitted
 //! by the limiter and traced in its own span (`telemetry`). Each response is read whole and classified once
 //! ([`Verdict`]); a success goes back to its decoder, anything else becomes
 //! the call's [`Error`] here.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use backon::Retryable;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Request, StatusCode};
@@ -81,6 +79,7 @@ pub(crate) async fn execute(
     client: &reqwest::Client,
     policy: &RetryPolicy,
     request: Request,
+    again: impl Fn() -> Result<Request, Error>,
     operation: &'static Operation,
     admission: Option<Admission<'_>>,
     integration: Option<&str>,
@@ -93,7 +92,9 @@ pub(crate) async fn execute(
         admission,
         started: Instant::now(),
     };
-    let outcome = attempts(&context, request).instrument(span.clone()).await;
+    let outcome = std::pin::pin!(attempts(&context, request, again))
+        .instrument(span.clone())
+        .await;
     let result = match outcome {
         Ok(received) => received.into_result(),
         Err(Attempt::Retryable(received, _)) => received.into_result(),
@@ -106,59 +107,59 @@ pub(crate) async fn execute(
     result
 }
 
-async fn attempts(context: &Context<'_>, request: Request) -> Result<Received, Attempt> {
+/// The attempts of one call: the retry decision is the policy's, the delays
+/// backon's (exponential, jittered). The loop is written out rather than run
+/// through backon's `Retry` future: that future and its builder chain move
+/// the whole attempt state (kilobytes: the request, reqwest's pending future,
+/// the limiter's) at every step, which cost a few percent of a loopback call
+/// (BENCHMARKS.md); polled in place here, nothing moves.
+async fn attempts(
+    context: &Context<'_>,
+    request: Request,
+    again: impl Fn() -> Result<Request, Error>,
+) -> Result<Received, Attempt> {
     let policy = context.policy;
-    // A body that cannot be cloned (a stream) is sent once.
-    let template = match request.try_clone() {
-        Some(template) if policy.enabled() => template,
-        _ => return context.attempt(request, 1).await,
-    };
-    let count = AtomicU32::new(0);
-    // The first attempt sends the request itself; only retries clone it.
-    let mut first = Some(request);
-    let attempt = || {
-        // try_clone succeeded once, so the body is in memory and clones again.
-        let request = first.take().unwrap_or_else(|| {
-            template
-                .try_clone()
-                .unwrap_or_else(|| clone_without_body(&template))
-        });
-        let count = &count;
-        async move {
-            let n = count.fetch_add(1, Ordering::Relaxed) + 1;
-            let received = context.attempt(request, n).await?;
-            match policy.decision(received.status, &received.verdict, &received.headers) {
-                Some(wait) => Err(Attempt::Retryable(Box::new(received), wait)),
-                None => Ok(received),
+    let mut delays = backon::BackoffBuilder::build(policy.backoff());
+    // The first attempt sends the request it was given; a retry builds its own.
+    let mut next = Some(request);
+    let mut n = 0u32;
+    loop {
+        n = n.saturating_add(1);
+        let request = match next.take() {
+            Some(request) => request,
+            None => again().map_err(Attempt::Refused)?,
+        };
+        let failed = match context.attempt(request, n).await {
+            Ok(received) => {
+                match policy.decision(received.status, &received.verdict, &received.headers) {
+                    Some(wait) => Attempt::Retryable(Box::new(received), wait),
+                    None => return Ok(received),
+                }
             }
-        }
-    };
-    let max_wait = policy.max_retry_after;
-    let started = context.started;
-    attempt
-        .retry(policy.backoff())
-        .sleep(tokio::time::sleep)
-        .when(|e| match e {
-            Attempt::Retryable(_, wait) => wait.is_none_or(|w| w <= max_wait),
+            Err(e) => e,
+        };
+        let retried = match &failed {
+            Attempt::Retryable(_, wait) => wait.is_none_or(|w| w <= policy.max_retry_after),
             Attempt::Connect(_) => policy.retry_connect_errors,
             Attempt::Fatal(_) | Attempt::Refused(_) => false,
-        })
-        .adjust(|e, backoff| {
-            let wait = match (e, backoff) {
-                (Attempt::Retryable(_, Some(server)), Some(d)) => Some((*server).max(d)),
-                (_, d) => d,
-            };
-            // The time budget: no retry whose wait ends past it.
-            wait.filter(|w| started.elapsed() + *w <= policy.max_elapsed)
-        })
-        .notify(|e, wait| {
-            let reason = match e {
-                Attempt::Retryable(r, _) => format!("HTTP {}", r.status.as_u16()),
-                _ => "connection failed".to_owned(),
-            };
-            tracing::info!(?wait, %reason, "retrying Kombo request");
-        })
-        .await
+        };
+        let wait = match (&failed, delays.next()) {
+            (_, None) => None,
+            (Attempt::Retryable(_, Some(server)), Some(delay)) => Some((*server).max(delay)),
+            (_, Some(delay)) => Some(delay),
+        }
+        // The time budget: no retry whose wait ends past it.
+        .filter(|w| context.started.elapsed() + *w <= policy.max_elapsed);
+        let Some(wait) = wait.filter(|_| retried) else {
+            return Err(failed);
+        };
+        let reason = match &failed {
+            Attempt::Retryable(r, _) => format!("HTTP {}", r.status.as_u16()),
+            _ => "connection failed".to_owned(),
+        };
+        tracing::info!(?wait, %reason, "retrying Kombo request");
+        tokio::time::sleep(wait).await;
+    }
 }
 
 impl Context<'_> {
@@ -175,10 +176,13 @@ impl Context<'_> {
             None => None,
         };
         let trace = telemetry::attempt(self.operation, request.url(), n);
-        let send = send_once(self.client, request).instrument(trace.span.clone());
+        // Pinned where it is built: what wraps it below holds a reference,
+        // so reqwest's pending request is not moved again.
+        let send = std::pin::pin!(send_once(self.client, request));
+        let send = send.instrument(trace.span.clone());
         let sent = match &permit {
-            Some(permit) => permit.hold(send).await,
-            None => send.await,
+            Some(permit) if permit.leased() => permit.hold(send).await,
+            _ => send.await,
         };
         match &sent {
             Ok(received) => {
@@ -210,15 +214,6 @@ fn classify_error(e: reqwest::Error) -> Attempt {
     } else {
         Attempt::Fatal(e)
     }
-}
-
-/// Unreachable in practice (the template's body is in memory); keeps the
-/// method, URL, headers and timeout rather than panicking.
-fn clone_without_body(template: &Request) -> Request {
-    let mut request = Request::new(template.method().clone(), template.url().clone());
-    *request.headers_mut() = template.headers().clone();
-    *request.timeout_mut() = template.timeout().copied();
-    request
 }
 
 async fn send_once(client: &reqwest::Client, request: Request) -> reqwest::Result<Received> {
