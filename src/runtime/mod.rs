@@ -41,7 +41,7 @@ pub use pagination::{Paginated, items, pages};
 pub use serde_json::Value;
 pub use unions::{
     JsonError, JsonMap, adjacent, buffer, content, get, get_or, internal, members, no_match, rest,
-    take, take_or, unknown_variant, whole,
+    tag_only, take, take_or, unknown_variant, whole,
 };
 pub use url::Url;
 

@@ -144,6 +144,20 @@ pub fn no_match(name: &'static str) -> JsonError {
     ))
 }
 
+/// A tagged union's variant that is its tag alone (`{"type": "BOOLEAN"}`),
+/// as serde's derive writes it.
+pub fn tag_only<S: serde::Serializer>(
+    serializer: S,
+    name: &'static str,
+    tag: &'static str,
+    wire: &'static str,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    let mut state = serializer.serialize_struct(name, 1)?;
+    state.serialize_field(tag, wire)?;
+    state.end()
+}
+
 fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
@@ -272,12 +286,7 @@ macro_rules! __kombo_serialize_union {
     ($name:ident, tag $tag:literal,
      [$($wire:literal $variant:ident $({$($field:ident : $fwire:literal $(if $skip:path)?),* $(,)?})?),* $(,)?]
      $(, other $other:ident)?) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
-                use ::serde::ser::SerializeStruct as _;
+        $crate::__kombo_serialize_union!(@impl $name, self, serializer, {
                 match self {
                     $($crate::__kombo_serialize_union!(@pattern $name $variant $({$($field),*})?) => {
                         let len = 1 $($(+ $crate::__kombo_serialize_union!(@len $field $(, $skip)?))*)?;
@@ -287,23 +296,15 @@ macro_rules! __kombo_serialize_union {
                         state.end()
                     })*
                     $($name::$other => {
-                        let mut state = serializer.serialize_struct(stringify!($name), 1)?;
-                        state.serialize_field($tag, stringify!($other))?;
-                        state.end()
+                        $crate::__private::tag_only(serializer, stringify!($name), $tag, stringify!($other))
                     })?
                 }
-            }
-        }
+        });
     };
     ($name:ident, tag $tag:literal content $content:literal,
      [$($wire:literal $variant:ident $(($newtype:tt))?),* $(,)?]
      $(, other $other:ident)?) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
-                use ::serde::ser::SerializeStruct as _;
+        $crate::__kombo_serialize_union!(@impl $name, self, serializer, {
                 match self {
                     $($name::$variant $(($crate::__kombo_serialize_union!(@bind value $newtype)))? => {
                         let len = 1 $(+ $crate::__kombo_serialize_union!(@one $newtype))?;
@@ -313,28 +314,30 @@ macro_rules! __kombo_serialize_union {
                         state.end()
                     })*
                     $($name::$other => {
-                        let mut state = serializer.serialize_struct(stringify!($name), 1)?;
-                        state.serialize_field($tag, stringify!($other))?;
-                        state.end()
+                        $crate::__private::tag_only(serializer, stringify!($name), $tag, stringify!($other))
                     })?
                 }
-            }
-        }
+        });
     };
     ($name:ident, untagged,
      [$($variant:ident $({$($field:ident : $fwire:literal $(if $skip:path)?),* $(,)?})? $(($newtype:tt))?),* $(,)?]) => {
-        impl ::serde::Serialize for $name {
-            fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
-                #[allow(unused_imports)]
-                use ::serde::ser::SerializeStruct as _;
+        $crate::__kombo_serialize_union!(@impl $name, self, serializer, {
                 match self {
                     $($crate::__kombo_serialize_union!(@pattern $name $variant $({$($field),*})? $((value $newtype))?) =>
                         $crate::__kombo_serialize_union!(@untagged $variant, serializer
                             $({$($field : $fwire $(if $skip)?),*})? $((value $newtype))?),)*
                 }
+        });
+    };
+    (@impl $name:ident, $self:ident, $serializer:ident, $body:block) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S>(&$self, $serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: ::serde::Serializer,
+            {
+                #[allow(unused_imports)]
+                use ::serde::ser::SerializeStruct as _;
+                $body
             }
         }
     };

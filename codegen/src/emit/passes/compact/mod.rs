@@ -16,6 +16,29 @@ pub(crate) use enums::compact_string_enums;
 pub(crate) use structs::compact_structs;
 pub(crate) use unions::compact_unions;
 
+/// Runs `compact` on every item and puts the items it returns (the macro
+/// invocations standing in for what it removed) right after it; returns how
+/// many items it changed (`Some`).
+fn with_invocations(
+    items: &mut Vec<syn::Item>,
+    mut compact: impl FnMut(
+        &mut syn::Item,
+    ) -> Result<Option<Vec<syn::Item>>, crate::error::CodegenError>,
+) -> Result<usize, crate::error::CodegenError> {
+    let mut kept = Vec::with_capacity(items.len());
+    let mut compacted = 0;
+    for mut item in items.drain(..) {
+        let invocations = compact(&mut item)?;
+        kept.push(item);
+        if let Some(invocations) = invocations {
+            kept.extend(invocations);
+            compacted += 1;
+        }
+    }
+    *items = kept;
+    Ok(compacted)
+}
+
 /// Whether two items are the same tokens (spans and formatting aside).
 fn same(actual: &impl quote::ToTokens, expected: &str) -> bool {
     actual.to_token_stream().to_string() == expected

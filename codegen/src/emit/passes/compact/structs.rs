@@ -31,33 +31,27 @@ pub(crate) fn compact_structs(
     roles: &Roles,
     sites: &Sites,
 ) -> Result<usize, CodegenError> {
-    let mut kept = Vec::with_capacity(items.len());
-    let mut compacted = 0;
-    for mut item in items.drain(..) {
-        let mut invocations = Vec::new();
-        if let Item::Struct(s) = &mut item {
-            let name = s.ident.to_string();
-            let err = |why: String| sites.error("compact structs", &name, &why);
-            if let Some(plan) = plan(s).map_err(err)? {
-                invocations = apply(s, &plan, rt, roles).map_err(err)?;
-                compacted += 1;
-            }
+    super::with_invocations(items, |item| {
+        let Item::Struct(s) = item else {
+            return Ok(None);
+        };
+        let name = s.ident.to_string();
+        let err = |why: String| sites.error("compact structs", &name, &why);
+        match plan(s).map_err(err)? {
+            Some(plan) => Ok(Some(apply(s, &plan, rt, roles).map_err(err)?)),
+            None => Ok(None),
         }
-        kept.push(item);
-        kept.extend(invocations);
-    }
-    *items = kept;
-    Ok(compacted)
+    })
 }
 
-/// One field as the macros take it.
-struct Field {
-    ident: syn::Ident,
-    wire: String,
+/// One field as the macros take it (a struct's, or a union's struct variant's).
+pub(super) struct Field {
+    pub(super) ident: syn::Ident,
+    pub(super) wire: String,
     /// The function serde calls for an absent field.
-    default: Option<syn::Path>,
+    pub(super) default: Option<syn::Path>,
     /// The predicate that skips the field when serializing.
-    skip: Option<syn::Path>,
+    pub(super) skip: Option<syn::Path>,
 }
 
 /// What the macros are given for one struct.
@@ -78,6 +72,19 @@ fn plan(s: &ItemStruct) -> Result<Option<Plan>, String> {
     if !attrs::has(&s.attrs, DESERIALIZE)? {
         return Err(format!("it does not derive `{}`", DESERIALIZE.name()));
     }
+    let Some(fields) = named_fields(named)? else {
+        return Ok(None);
+    };
+    Ok(Some(Plan {
+        fields,
+        serialize: attrs::has(&s.attrs, SERIALIZE)?,
+    }))
+}
+
+/// Named fields with the serde attributes the macros take (`rename`,
+/// `default` in either form, `skip_serializing_if`); `None` when a field has
+/// another.
+pub(super) fn named_fields(named: &syn::FieldsNamed) -> Result<Option<Vec<Field>>, String> {
     let mut fields = Vec::with_capacity(named.named.len());
     for f in &named.named {
         let ident = f.ident.clone().ok_or("a named field without a name")?;
@@ -106,10 +113,7 @@ fn plan(s: &ItemStruct) -> Result<Option<Plan>, String> {
         }
         fields.push(field);
     }
-    Ok(Some(Plan {
-        fields,
-        serialize: attrs::has(&s.attrs, SERIALIZE)?,
-    }))
+    Ok(Some(fields))
 }
 
 /// Removes the derives and field attributes the plan replaces; returns the

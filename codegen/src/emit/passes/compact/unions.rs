@@ -22,7 +22,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, Fields, Item, ItemEnum, Meta};
 
-use super::structs::{path, string};
+use super::structs::{Field, named_fields, string};
 use crate::emit::passes::Sites;
 use crate::emit::passes::attrs::{self, DESERIALIZE, SERIALIZE};
 use crate::emit::passes::roles::Roles;
@@ -36,25 +36,20 @@ pub(crate) fn compact_unions(
     roles: &Roles,
     sites: &Sites,
 ) -> Result<usize, CodegenError> {
-    let mut kept = Vec::with_capacity(items.len());
-    let mut compacted = 0;
-    for mut item in items.drain(..) {
-        let mut invocations = Vec::new();
-        if let Item::Enum(e) = &mut item {
-            let name = e.ident.to_string();
-            let err = |why: String| sites.error("compact unions", &name, &why);
-            if attrs::has(&e.attrs, DESERIALIZE).map_err(err)?
-                && let Some(plan) = plan(e).map_err(err)?
-            {
-                invocations = apply(e, &plan, rt, roles).map_err(err)?;
-                compacted += 1;
-            }
+    super::with_invocations(items, |item| {
+        let Item::Enum(e) = item else {
+            return Ok(None);
+        };
+        let name = e.ident.to_string();
+        let err = |why: String| sites.error("compact unions", &name, &why);
+        if !attrs::has(&e.attrs, DESERIALIZE).map_err(err)? {
+            return Ok(None);
         }
-        kept.push(item);
-        kept.extend(invocations);
-    }
-    *items = kept;
-    Ok(compacted)
+        match plan(e).map_err(err)? {
+            Some(plan) => Ok(Some(apply(e, &plan, rt, roles).map_err(err)?)),
+            None => Ok(None),
+        }
+    })
 }
 
 /// How the variant is told apart.
@@ -63,15 +58,6 @@ enum Kind {
     Internal(String),
     Adjacent(String, String),
     Untagged,
-}
-
-/// A struct variant's field as the macro takes it.
-struct Field {
-    ident: syn::Ident,
-    wire: String,
-    default: Option<syn::Path>,
-    /// The predicate that skips the field when serializing.
-    skip: Option<syn::Path>,
 }
 
 enum Shape {
@@ -122,7 +108,7 @@ fn plan(e: &ItemEnum) -> Result<Option<Plan>, String> {
                 Shape::Newtype
             }
             Fields::Unnamed(_) => return Ok(None),
-            Fields::Named(named) => match struct_fields(named)? {
+            Fields::Named(named) => match named_fields(named)? {
                 Some(fields) => Shape::Struct(fields),
                 None => return Ok(None),
             },
@@ -171,38 +157,6 @@ fn kind(metas: &[Meta]) -> Result<Option<Kind>, String> {
         // attributes that contradict each other: serde's derive decides.
         _ => None,
     })
-}
-
-fn struct_fields(named: &syn::FieldsNamed) -> Result<Option<Vec<Field>>, String> {
-    let mut fields = Vec::with_capacity(named.named.len());
-    for f in &named.named {
-        let ident = f.ident.clone().ok_or("a named field without a name")?;
-        let mut field = Field {
-            wire: ident.to_string().trim_start_matches("r#").to_owned(),
-            ident,
-            default: None,
-            skip: None,
-        };
-        for meta in attrs::serde_metas(&f.attrs)? {
-            match &meta {
-                Meta::NameValue(nv) if nv.path.is_ident("rename") => {
-                    field.wire = string(&nv.value)?;
-                }
-                Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
-                    field.skip = Some(path(&nv.value)?);
-                }
-                Meta::Path(p) if p.is_ident("default") => {
-                    field.default = Some(syn::parse_quote!(::std::default::Default::default));
-                }
-                Meta::NameValue(nv) if nv.path.is_ident("default") => {
-                    field.default = Some(path(&nv.value)?);
-                }
-                _ => return Ok(None),
-            }
-        }
-        fields.push(field);
-    }
-    Ok(Some(fields))
 }
 
 /// Removes the `Deserialize` derive, and the `Serialize` derive where the
