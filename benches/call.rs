@@ -53,19 +53,6 @@ async fn by_hand(http: &reqwest::Client, base: &str) -> String {
     response.json::<Link>().await.unwrap().data.link
 }
 
-async fn with_kombo(kombo: &Kombo) -> String {
-    kombo
-        .general()
-        .create_reconnection_link()
-        .integration_id("personio:93fCvorjZ2jas7ZekX1V1n5d")
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .link
-}
-
 fn calls(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -92,12 +79,14 @@ fn calls(c: &mut Criterion) {
         .unwrap();
     let mut sequential = c.benchmark_group("sequential");
     sequential.bench_function("kombo_no_retry", |b| {
-        b.iter(|| rt.block_on(with_kombo(&no_retry)))
+        b.iter(|| rt.block_on(loopback::relink(&no_retry)))
     });
     sequential.bench_function("reqwest_by_hand", |b| {
         b.iter(|| rt.block_on(by_hand(&http, &base)))
     });
-    sequential.bench_function("kombo", |b| b.iter(|| rt.block_on(with_kombo(&kombo))));
+    sequential.bench_function("kombo", |b| {
+        b.iter(|| rt.block_on(loopback::relink(&kombo)))
+    });
     sequential.finish();
 
     let mut concurrent = c.benchmark_group("in_flight_32");
@@ -111,14 +100,14 @@ fn calls(c: &mut Criterion) {
     concurrent.bench_function("kombo", |b| {
         b.iter(|| {
             rt.block_on(futures_util::future::join_all(
-                (0..IN_FLIGHT).map(|_| with_kombo(&kombo)),
+                (0..IN_FLIGHT).map(|_| loopback::relink(&kombo)),
             ))
         })
     });
     concurrent.bench_function("kombo_no_retry", |b| {
         b.iter(|| {
             rt.block_on(futures_util::future::join_all(
-                (0..IN_FLIGHT).map(|_| with_kombo(&no_retry)),
+                (0..IN_FLIGHT).map(|_| loopback::relink(&no_retry)),
             ))
         })
     });

@@ -28,7 +28,6 @@ mod loopback;
 mod redis_server;
 
 const IN_FLIGHT: usize = 32;
-const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
 
 fn client(base_url: &str, limits: Limits) -> Kombo {
     Kombo::builder()
@@ -41,13 +40,7 @@ fn client(base_url: &str, limits: Limits) -> Kombo {
 }
 
 async fn relink(kombo: &Kombo) {
-    kombo
-        .general()
-        .create_reconnection_link()
-        .integration_id(ID)
-        .send()
-        .await
-        .unwrap();
+    loopback::relink(kombo).await;
 }
 
 /// Mean latency of `calls` calls, one at a time.

@@ -66,7 +66,7 @@ where
         per(ALLOCATED.load(Ordering::Relaxed), bytes),
     )
 }
-const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
+use loopback::ID;
 
 async fn server() -> SocketAddr {
     loopback::relink_server().await
@@ -108,17 +108,7 @@ async fn by_hand(http: &reqwest::Client, url: &str) -> usize {
 }
 
 async fn with_kombo(kombo: &Kombo) -> usize {
-    kombo
-        .general()
-        .create_reconnection_link()
-        .integration_id(ID)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .link
-        .len()
+    loopback::relink(kombo).await.len()
 }
 
 /// CPU time of every thread of this process so far (server and client

@@ -233,6 +233,43 @@ async fn rate_limited_twice_then_success() {
 }
 
 #[tokio::test]
+async fn a_retry_sends_the_same_request_again() {
+    // Each attempt builds its request from the call: the retry must carry
+    // the same method, URL, headers (per-call ones too) and body.
+    let server = server_with(vec![
+        ResponseTemplate::new(503).set_body_raw("<html>down</html>", "text/html"),
+        ResponseTemplate::new(200).set_body_json(ok_body()),
+    ])
+    .await;
+    client(&server, fast_retries())
+        .general()
+        .create_reconnection_link()
+        .integration_id("personio:a/b c")
+        .language(kombo::general::create_reconnection_link::Language::De)
+        .with_options(kombo::CallOptions::new().header("x-request-tag", "t-1"))
+        .send()
+        .await
+        .unwrap();
+    let sent = common::requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    let (first, retry) = (&sent[0], &sent[1]);
+    assert_eq!(
+        first.url.path(),
+        "/v1/integrations/personio:a%2Fb%20c/relink"
+    );
+    assert_eq!((&retry.method, &retry.url), (&first.method, &first.url));
+    assert_eq!(retry.body, first.body);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&retry.body).unwrap()["language"],
+        "de"
+    );
+    for name in ["authorization", "accept", "content-type", "x-request-tag"] {
+        assert!(first.headers.get(name).is_some(), "{name} not sent");
+        assert_eq!(retry.headers.get(name), first.headers.get(name), "{name}");
+    }
+}
+
+#[tokio::test]
 async fn conflicts_and_other_4xx_are_not_retried() {
     for (status, code) in [
         (409, "INTEGRATION.SETUP_INCOMPLETE"),

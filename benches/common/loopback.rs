@@ -37,3 +37,20 @@ pub async fn relink_server() -> SocketAddr {
     });
     address
 }
+
+/// The integration every bench relinks.
+pub const ID: &str = "personio:93fCvorjZ2jas7ZekX1V1n5d";
+
+/// One relink call through `kombo`: the link it returns.
+pub async fn relink(kombo: &kombo::Kombo) -> String {
+    kombo
+        .general()
+        .create_reconnection_link()
+        .integration_id(ID)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data
+        .link
+}
